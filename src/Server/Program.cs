@@ -1,6 +1,25 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+using SpeechToText.Core;
+using SpeechToText.Core.Api;
+using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Server;
 
+// Small command-line verbs used by scripts/ (no server started).
+if (ServerCommands.TryRun(args, out var exitCode))
+{
+    return exitCode;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSpeechToText(builder.Configuration);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+var binding = ListenAddress.Configure(builder);
+
+var app = builder.Build();
+app.UseAudioApi();
+app.MapAudioApi();
+ListenAddress.LogStartup(app, binding);
+await app.RunAsync();
+return 0;
+
+/// <summary>Exposed for WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace SpeechToText.Core.Api;
+
+/// <summary>Maps any exception to the envelope: client mistakes to 4xx, genuine faults to 5xx (and logged).</summary>
+public static class ApiErrorMapper
+{
+    public static ApiError FromException(Exception e, ILogger logger) => e switch
+    {
+        ApiError api => api,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new ApiError(413, "The request body is larger than the server accepts.", ApiError.InvalidRequest, "file", "file_too_large"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
+            new ApiError(408, "The request body was not received in time.", ApiError.InvalidRequest, null, "upload_timeout"),
+        BadHttpRequestException bad => new ApiError(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400,
+            $"Bad request: {bad.Message}", ApiError.InvalidRequest, null, "invalid_request"),
+        TimeoutException => new ApiError(504, "The operation timed out.", ApiError.ServerError, null, "timeout"),
+        _ => Unexpected(e, logger),
+    };
+
+    private static ApiError Unexpected(Exception e, ILogger logger)
+    {
+        logger.LogError(e, "Unhandled error");
+        return new ApiError(500, "The server had an error while processing your request. Sorry about that!", ApiError.ServerError,
+            null, "internal_error");
+    }
+}
+
+/// <summary>
+/// Catches every exception below it and answers with the envelope; turns empty 4xx/5xx framework
+/// responses (unknown route, wrong method) into the envelope too. A request the client abandoned is not answered.
+/// </summary>
+public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            logger.LogInformation("Client disconnected from {Method} {Path}", context.Request.Method, context.Request.Path);
+            return;
+        }
+        catch (Exception e)
+        {
+            var error = ApiErrorMapper.FromException(e, logger);
+            if (error.Status >= 500)
+            {
+                logger.LogWarning("{Method} {Path} -> {Status} {Code}: {Message}", context.Request.Method, context.Request.Path,
+                    error.Status, error.Code, error.Message);
+            }
+            else
+            {
+                logger.LogInformation("{Method} {Path} -> {Status} {Code}: {Message}", context.Request.Method, context.Request.Path,
+                    error.Status, error.Code, error.Message);
+            }
+            await DrainAsync(context).ConfigureAwait(false);
+            await ErrorEnvelope.WriteAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+        if (context.Response is { HasStarted: false, StatusCode: >= 400, ContentLength: null, ContentType: null })
+        {
+            var status = context.Response.StatusCode;
+            await ErrorEnvelope.WriteAsync(context, status switch
+            {
+                404 => new ApiError(404, $"Invalid URL ({context.Request.Method} {context.Request.Path}).", ApiError.InvalidRequest, null, "not_found"),
+                405 => new ApiError(405, $"Method {context.Request.Method} is not allowed on {context.Request.Path}.", ApiError.InvalidRequest, null, "method_not_allowed"),
+                _ => new ApiError(status, $"Request failed with status {status}.", status >= 500 ? ApiError.ServerError : ApiError.InvalidRequest),
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads (a bounded amount of) the unread request body before answering an early error, so clients
+    /// that are still uploading see our response instead of a connection reset.
+    /// </summary>
+    private static async Task DrainAsync(HttpContext context)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            cts.CancelAfter(TimeSpan.FromSeconds(5));
+            var buffer = new byte[16 * 1024];
+            long drained = 0;
+            while (drained < 64L * 1024 * 1024
+                   && await context.Request.Body.ReadAsync(buffer, cts.Token).ConfigureAwait(false) is var n and > 0)
+            {
+                drained += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The body is over its size limit, already consumed or the client is gone: answer anyway.
+        }
+    }
+}
+
+/// <summary>Requires an API key on /v1 routes when keys are configured.</summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (validator.Enabled && context.Request.Path.StartsWithSegments("/v1"))
+        {
+            var keyId = validator.Authenticate(context.Request);
+            if (keyId is null)
+            {
+                await ErrorEnvelope.WriteAsync(context, ApiError.InvalidApiKey()).ConfigureAwait(false);
+                return;
+            }
+            context.Items[ApiKeyValidator.KeyIdItem] = keyId;
+        }
+        await next(context).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SpeechToText.Core.Engines;
+using SpeechToText.Core.Routing;
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.Core.Api;
+
+/// <summary>The HTTP surface, shared by every host: OpenAI's audio endpoints, the model list and /health.</summary>
+public static class AudioApi
+{
+    /// <summary>Adds the envelope-writing error handler and API-key check in front of the endpoints.</summary>
+    public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app) =>
+        app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
+
+    public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/audio/transcriptions", ctx =>
+            ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Transcribe));
+        endpoints.MapPost("/v1/audio/translations", ctx =>
+            ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Translate));
+        endpoints.MapGet("/v1/models", ctx => WriteJsonAsync(ctx, w => WriteModelList(w, ctx.RequestServices)));
+        endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, string id) =>
+        {
+            var catalog = ctx.RequestServices.GetRequiredService<ModelCatalog>();
+            var entry = catalog.Resolve(id);
+            return WriteJsonAsync(ctx, w => WriteModel(w, entry, ctx.RequestServices.GetService<IWhisperEngine>()?.Status));
+        });
+        endpoints.MapGet("/health", ctx => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices)));
+        return endpoints;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext ctx, Action<Utf8JsonWriter> write)
+    {
+        var body = TranscriptionWriter.Json(write);
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteModelList(Utf8JsonWriter w, IServiceProvider services)
+    {
+        var catalog = services.GetRequiredService<ModelCatalog>();
+        var engine = services.GetService<IWhisperEngine>()?.Status;
+        w.WriteStartObject();
+        w.WriteString("object", "list");
+        w.WriteStartArray("data");
+        foreach (var entry in catalog.All)
+        {
+            WriteModel(w, entry, engine);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>OpenAI's model object plus what this service adds: backend, kind and capabilities.</summary>
+    private static void WriteModel(Utf8JsonWriter w, ModelEntry entry, WhisperEngineStatus? engine)
+    {
+        var caps = entry.Capabilities;
+        w.WriteStartObject();
+        w.WriteString("id", entry.Id);
+        w.WriteString("object", "model");
+        w.WriteNumber("created", 1_700_000_000);
+        w.WriteString("owned_by", entry.Backend == BackendKind.Local ? "local" : "azure-openai");
+        w.WriteString("backend", entry.Backend == BackendKind.Local ? "whisper.cpp" : "azure-openai");
+        w.WriteString("kind", entry.Kind switch
+        {
+            ModelKind.Whisper => "whisper",
+            ModelKind.Gpt4oTranscribe => "gpt-4o-transcribe",
+            ModelKind.Gpt4oMiniTranscribe => "gpt-4o-mini-transcribe",
+            _ => "gpt-4o-transcribe-diarize",
+        });
+        if (entry.Description is not null)
+        {
+            w.WriteString("description", entry.Description);
+        }
+        WriteFormats(w, "response_formats", caps.TranscriptionFormats);
+        WriteFormats(w, "translation_formats", caps.TranslationFormats);
+        w.WriteBoolean("streaming", caps.Streaming);
+        w.WriteBoolean("timestamp_granularities", caps.TimestampGranularities);
+        w.WriteBoolean("logprobs", caps.Logprobs);
+        w.WriteBoolean("prompt", caps.Prompt);
+        if (caps.MaxAudioSeconds is { } max)
+        {
+            w.WriteNumber("max_audio_seconds", max);
+        }
+        if (entry.Fallbacks.Count > 0)
+        {
+            w.WriteStartArray("fallbacks");
+            foreach (var f in entry.Fallbacks)
+            {
+                w.WriteStringValue(f);
+            }
+            w.WriteEndArray();
+        }
+        if (entry.Backend == BackendKind.Local && engine is not null)
+        {
+            w.WriteBoolean("available", engine.ModelLoaded);
+            w.WriteBoolean("synthetic_model", engine.IsSyntheticModel);
+            if (engine.IsSyntheticModel)
+            {
+                w.WriteString("warning", "Generated test model with random weights: its output text is meaningless.");
+            }
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteFormats(Utf8JsonWriter w, string name, IEnumerable<ResponseFormat> formats)
+    {
+        w.WriteStartArray(name);
+        foreach (var f in formats.Order())
+        {
+            w.WriteStringValue(f.ToWire());
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteHealth(Utf8JsonWriter w, IServiceProvider services)
+    {
+        var engine = services.GetService<IWhisperEngine>()?.Status;
+        w.WriteStartObject();
+        w.WriteString("status", engine is null || engine.ModelLoaded ? "ok" : "degraded");
+        if (engine is not null)
+        {
+            w.WriteStartObject("local_model");
+            w.WriteBoolean("loaded", engine.ModelLoaded);
+            w.WriteString("path", engine.ModelPath);
+            w.WriteString("type", engine.ModelType);
+            w.WriteBoolean("synthetic", engine.IsSyntheticModel);
+            w.WriteBoolean("multilingual", engine.IsMultilingual);
+            if (engine.LoadError is not null)
+            {
+                w.WriteString("error", engine.LoadError);
+            }
+            w.WriteBoolean("vad", engine.VadAvailable);
+            w.WriteEndObject();
+            w.WriteStartObject("engine");
+            w.WriteNumber("slots_total", engine.SlotsTotal);
+            w.WriteNumber("slots_busy", engine.SlotsBusy);
+            w.WriteNumber("slots_free", Math.Max(0, engine.SlotsTotal - engine.SlotsBusy));
+            w.WriteNumber("threads_per_slot", engine.ThreadsPerSlot);
+            w.WriteNumber("queue_length", engine.QueueLength);
+            w.WriteNumber("queue_capacity", engine.QueueCapacity);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+}

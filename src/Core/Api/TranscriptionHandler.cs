@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpeechToText.Core.Routing;
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.Core.Api;
+
+/// <summary>
+/// POST /v1/audio/transcriptions and /translations: stream the multipart body in, bind and validate,
+/// route to a backend, write the result in the requested format (or as Server-Sent Events).
+/// </summary>
+public sealed class TranscriptionHandler(
+    TranscriptionRouter router,
+    IOptions<ApiOptions> apiOptions,
+    ILogger<TranscriptionHandler> logger)
+{
+    public const string BackendHeader = "x-stt-backend";
+    private readonly ApiOptions _options = apiOptions.Value;
+
+    public async Task HandleAsync(HttpContext context, TranscriptionTask task)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var aborted = context.RequestAborted;
+        LimitBody(context);
+
+        await using var request = await ReadRequestAsync(context, task, aborted).ConfigureAwait(false);
+        var model = router.Validate(request);
+        if (request.Stream && model.Capabilities.Streaming)
+        {
+            await StreamAsync(context, request, started, aborted).ConfigureAwait(false);
+        }
+        else
+        {
+            var routed = await router.TranscribeAsync(request, null, aborted).ConfigureAwait(false);
+            var body = TranscriptionWriter.Render(routed.Result, request.ResponseFormat, request);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = TranscriptionWriter.ContentType(request.ResponseFormat);
+            context.Response.ContentLength = body.Length;
+            context.Response.Headers[BackendHeader] = routed.Backend;
+            await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
+            Log(context, request, routed.Backend, routed.Result.Duration, started);
+        }
+    }
+
+    private async Task<TranscriptionRequest> ReadRequestAsync(HttpContext context, TranscriptionTask task, CancellationToken aborted)
+    {
+        using var uploadDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        uploadDeadline.CancelAfter(_options.UploadTimeout);
+        MultipartForm form;
+        try
+        {
+            form = await MultipartFormReader.ReadAsync(context.Request, _options, uploadDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            throw new ApiError(StatusCodes.Status408RequestTimeout,
+                $"The request body was not received within {_options.UploadTimeout.TotalSeconds:0} s.", ApiError.InvalidRequest, "file", "upload_timeout");
+        }
+        await using (form.ConfigureAwait(false))
+        {
+            return TranscriptionRequestBinder.Bind(form, task);
+        }
+    }
+
+    /// <summary>Caps the whole body at the upload limit plus form overhead; Kestrel enforces it while reading.</summary>
+    private void LimitBody(HttpContext context)
+    {
+        long cap = _options.MaxUploadBytes + _options.MaxFormOverheadBytes;
+        if (context.Request.ContentLength is { } length && length > cap)
+        {
+            throw MultipartFormReader.TooLarge(_options.MaxUploadBytes, _options);
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = cap;
+        }
+    }
+
+    /// <summary>
+    /// Server-Sent Events: one transcript.text.delta per piece of text as the backend produces it, then
+    /// transcript.text.done with the whole text and usage, then [DONE]. The response starts with the first
+    /// event, so a failure before any text (bad audio, busy engine) is still an ordinary error response;
+    /// a failure after it becomes an error event and the stream ends cleanly.
+    /// </summary>
+    private async Task StreamAsync(HttpContext context, TranscriptionRequest request, long started, CancellationToken aborted)
+    {
+        var events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        var observer = new ChannelObserver(events.Writer);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var transcription = Task.Run(() => router.TranscribeAsync(request, observer, work.Token), work.Token);
+        _ = transcription.ContinueWith(_ => events.Writer.TryComplete(), TaskScheduler.Default);
+
+        var response = context.Response;
+        try
+        {
+            await foreach (var ev in events.Reader.ReadAllAsync(aborted).ConfigureAwait(false))
+            {
+                if (!response.HasStarted)
+                {
+                    StartEventStream(response);
+                }
+                await response.Body.WriteAsync(ev, aborted).ConfigureAwait(false);
+                await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The client went away (or writing failed): stop the backend and free its slot.
+            if (!transcription.IsCompleted)
+            {
+                await work.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAny(transcription).ConfigureAwait(false);
+            }
+        }
+
+        RoutedResult routed;
+        try
+        {
+            routed = await transcription.ConfigureAwait(false);
+        }
+        catch (Exception e) when (response.HasStarted && !aborted.IsCancellationRequested)
+        {
+            var error = e as ApiError ?? ApiErrorMapper.FromException(e, logger);
+            await response.Body.WriteAsync(TranscriptionWriter.ErrorEvent(error), aborted).ConfigureAwait(false);
+            await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
+            return;
+        }
+        if (!response.HasStarted)
+        {
+            StartEventStream(response);
+        }
+        response.Headers[BackendHeader] = routed.Backend;
+        await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result), aborted).ConfigureAwait(false);
+        await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+        Log(context, request, routed.Backend, routed.Result.Duration, started);
+    }
+
+    private static void StartEventStream(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        // Send headers now; output buffering/compression would hold deltas back.
+        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private void Log(HttpContext context, TranscriptionRequest request, string backend, double audioSeconds, long started)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        logger.LogInformation("{Task} model={Model} backend={Backend} format={Format} stream={Stream} audio={AudioSeconds:0.00}s bytes={Bytes} key={KeyId} elapsed={ElapsedMs:0}ms",
+            request.Task, request.Model, backend, request.ResponseFormat.ToWire(), request.Stream, audioSeconds, request.File.Length,
+            context.Items[ApiKeyValidator.KeyIdItem] ?? "-", elapsedMs);
+    }
+
+    private sealed class ChannelObserver(ChannelWriter<byte[]> writer) : ITranscriptionObserver
+    {
+        public void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null)
+        {
+            if (delta.Length > 0)
+            {
+                writer.TryWrite(TranscriptionWriter.DeltaEvent(delta));
+            }
+        }
+
+        public void OnSpeakerSegment(TranscriptSegment segment) => writer.TryWrite(TranscriptionWriter.SegmentEvent(segment));
+    }
+}

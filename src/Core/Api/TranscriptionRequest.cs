@@ -1,0 +1,48 @@
+using SpeechToText.Core.Audio;
+using SpeechToText.Core.Routing;
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.Core.Api;
+
+[Flags]
+public enum TimestampGranularity
+{
+    None = 0,
+    Segment = 1,
+    Word = 2,
+}
+
+/// <summary>
+/// A parsed /v1/audio/transcriptions or /translations call. Field names and defaults follow OpenAI's
+/// API. Owns the upload; dispose to delete its temp file.
+/// </summary>
+public sealed class TranscriptionRequest : IAsyncDisposable, IDisposable
+{
+    public required TranscriptionTask Task { get; init; }
+    public required AudioUpload File { get; init; }
+    public required string Model { get; init; }
+    /// <summary>ISO-639-1 code as sent (validated), or null.</summary>
+    public string? Language { get; init; }
+    public string? Prompt { get; init; }
+    public ResponseFormat ResponseFormat { get; init; } = ResponseFormat.Json;
+    /// <summary>True when the client sent response_format (OpenAI defaults differ per model when absent).</summary>
+    public bool ResponseFormatGiven { get; init; }
+    public float Temperature { get; init; }
+    /// <summary>As sent; None when the field was absent (verbose_json then defaults to segments).</summary>
+    public TimestampGranularity Granularities { get; init; }
+    public bool Stream { get; init; }
+    public bool IncludeLogprobs { get; init; }
+    /// <summary>Raw chunking_strategy: "auto" or a JSON object, passed through to backends that take it.</summary>
+    public string? ChunkingStrategy { get; init; }
+    public IReadOnlyList<string> KnownSpeakerNames { get; init; } = [];
+    public IReadOnlyList<string> KnownSpeakerReferences { get; init; } = [];
+
+    /// <summary>Segments in verbose_json unless only word timestamps were asked for.</summary>
+    public bool WantsSegments => Granularities == TimestampGranularity.None || Granularities.HasFlag(TimestampGranularity.Segment);
+
+    public bool WantsWords => Granularities.HasFlag(TimestampGranularity.Word);
+
+    public ValueTask DisposeAsync() => File.DisposeAsync();
+
+    public void Dispose() => File.Dispose();
+}

@@ -1,0 +1,121 @@
+using System.Collections.Frozen;
+
+namespace SpeechToText.Core.Routing;
+
+/// <summary>The OpenAI response formats.</summary>
+public enum ResponseFormat
+{
+    Json,
+    Text,
+    Srt,
+    Vtt,
+    VerboseJson,
+    DiarizedJson,
+}
+
+public static class ResponseFormats
+{
+    public static string ToWire(this ResponseFormat f) => f switch
+    {
+        ResponseFormat.Json => "json",
+        ResponseFormat.Text => "text",
+        ResponseFormat.Srt => "srt",
+        ResponseFormat.Vtt => "vtt",
+        ResponseFormat.VerboseJson => "verbose_json",
+        ResponseFormat.DiarizedJson => "diarized_json",
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
+
+    public static bool TryParse(string value, out ResponseFormat format)
+    {
+        foreach (var f in Enum.GetValues<ResponseFormat>())
+        {
+            if (string.Equals(f.ToWire(), value, StringComparison.Ordinal))
+            {
+                format = f;
+                return true;
+            }
+        }
+        format = default;
+        return false;
+    }
+}
+
+/// <summary>What family a model belongs to; capabilities follow from it (OPENAI-CONTRACT.md).</summary>
+public enum ModelKind
+{
+    Whisper,
+    Gpt4oTranscribe,
+    Gpt4oMiniTranscribe,
+    Gpt4oTranscribeDiarize,
+}
+
+/// <summary>
+/// What a model accepts. One table for every backend, so the rules are enforced before any work or
+/// upstream call, with OpenAI's own errors.
+/// </summary>
+public sealed record ModelCapabilities
+{
+    public required FrozenSet<ResponseFormat> TranscriptionFormats { get; init; }
+    /// <summary>Empty when the model cannot translate.</summary>
+    public required FrozenSet<ResponseFormat> TranslationFormats { get; init; }
+    public bool TimestampGranularities { get; init; }
+    public bool Prompt { get; init; }
+    public bool Logprobs { get; init; }
+    public bool Streaming { get; init; }
+    public bool ChunkingStrategy { get; init; }
+    public bool KnownSpeakers { get; init; }
+    /// <summary>Longest audio the model accepts, or null for no limit of its own.</summary>
+    public double? MaxAudioSeconds { get; init; }
+
+    public bool CanTranslate => TranslationFormats.Count > 0;
+
+    private static readonly FrozenSet<ResponseFormat> WhisperFormats =
+        new[] { ResponseFormat.Json, ResponseFormat.Text, ResponseFormat.Srt, ResponseFormat.Vtt, ResponseFormat.VerboseJson }.ToFrozenSet();
+
+    /// <summary>gpt-4o models reject audio longer than this.</summary>
+    public const double Gpt4oMaxAudioSeconds = 1400;
+
+    public static ModelCapabilities For(ModelKind kind, bool localEngine = false) => kind switch
+    {
+        // OpenAI ignores stream for whisper-1; the local engine streams segments as it decodes them.
+        ModelKind.Whisper => new ModelCapabilities
+        {
+            TranscriptionFormats = WhisperFormats,
+            TranslationFormats = WhisperFormats,
+            TimestampGranularities = true,
+            Prompt = true,
+            Streaming = localEngine,
+        },
+        ModelKind.Gpt4oTranscribe => new ModelCapabilities
+        {
+            TranscriptionFormats = new[] { ResponseFormat.Json }.ToFrozenSet(),
+            TranslationFormats = FrozenSet<ResponseFormat>.Empty,
+            Prompt = true,
+            Logprobs = true,
+            Streaming = true,
+            ChunkingStrategy = true,
+            MaxAudioSeconds = Gpt4oMaxAudioSeconds,
+        },
+        ModelKind.Gpt4oMiniTranscribe => new ModelCapabilities
+        {
+            TranscriptionFormats = new[] { ResponseFormat.Json, ResponseFormat.Text }.ToFrozenSet(),
+            TranslationFormats = FrozenSet<ResponseFormat>.Empty,
+            Prompt = true,
+            Logprobs = true,
+            Streaming = true,
+            ChunkingStrategy = true,
+            MaxAudioSeconds = Gpt4oMaxAudioSeconds,
+        },
+        ModelKind.Gpt4oTranscribeDiarize => new ModelCapabilities
+        {
+            TranscriptionFormats = new[] { ResponseFormat.Json, ResponseFormat.Text, ResponseFormat.DiarizedJson }.ToFrozenSet(),
+            TranslationFormats = FrozenSet<ResponseFormat>.Empty,
+            Streaming = true,
+            ChunkingStrategy = true,
+            KnownSpeakers = true,
+            MaxAudioSeconds = Gpt4oMaxAudioSeconds,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SpeechToText.Core.Api;
+using SpeechToText.Core.Audio;
+using SpeechToText.Core.Engines;
+using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Routing;
+
+namespace SpeechToText.Core;
+
+public static class SpeechToTextServiceCollectionExtensions
+{
+    /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers.</summary>
+    public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
+        services.AddSingleton<ApiKeyValidator>();
+
+        services.AddAudioDecoding(configuration);
+        services.AddWhisperEngine(configuration);
+
+        services.AddSingleton(sp => new ModelCatalog(
+            sp.GetRequiredService<IOptions<ModelsOptions>>().Value.LocalEntries(sp.GetRequiredService<IWhisperEngine>().Status)));
+        services.AddSingleton<LocalWhisperBackend>();
+        services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<LocalWhisperBackend>());
+        services.AddSingleton<TranscriptionRouter>();
+        services.AddSingleton<TranscriptionHandler>();
+        return services;
+    }
+}
