@@ -82,19 +82,7 @@ public sealed class AudioUpload : IAsyncDisposable, IDisposable
                 }
                 if (spill is null && total > memoryThreshold)
                 {
-                    Directory.CreateDirectory(tempDirectory);
-                    var spillOptions = new FileStreamOptions
-                    {
-                        Mode = FileMode.CreateNew,
-                        Access = FileAccess.ReadWrite,
-                        Share = FileShare.Read | FileShare.Delete,
-                        Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-                    };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        spillOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    }
-                    spill = new FileStream(Path.Combine(tempDirectory, $"upload-{Guid.NewGuid():N}.bin"), spillOptions);
+                    spill = PrivateTempFile.Create(tempDirectory, $"upload-{Guid.NewGuid():N}.bin");
                     memory.Position = 0;
                     await memory.CopyToAsync(spill, ct).ConfigureAwait(false);
                     memory = null!;

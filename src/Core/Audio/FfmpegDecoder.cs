@@ -242,19 +242,7 @@ public sealed class FfmpegDecoder(IOptions<AudioOptions> options, ILogger<Ffmpeg
 
     private async Task<FileStream> WriteTempCopyAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        var fileOptions = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.Read | FileShare.Delete,
-            // Deleted by the OS-level close even if the finally block never runs.
-            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        var file = new FileStream(Path.Combine(EnsureTempDirectory(), $"decode-{Guid.NewGuid():N}.mp4"), fileOptions);
+        var file = PrivateTempFile.Create(_options.TempDirectory, $"decode-{Guid.NewGuid():N}.mp4");
         try
         {
             await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
