@@ -58,9 +58,9 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
     /// <summary>Sniffs the upload, looking past a leading ID3 tag when one is there.</summary>
     internal static async Task<AudioContainer> SniffAsync(AudioUpload upload, CancellationToken cancellationToken)
     {
-        if (upload.InMemory is { } memory)
+        if (upload.TempFilePath is null)
         {
-            return AudioSniffer.Detect(memory.Span);
+            return AudioSniffer.Detect(upload.InMemory!.Value.Span);
         }
         if (AudioSniffer.Id3TagLength(upload.Head) is int tagLength && tagLength <= MaxId3LookAhead)
         {

@@ -49,7 +49,8 @@ public sealed class AudioUpload : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The bytes when the upload is small enough to be in memory; otherwise null.</summary>
-    public ReadOnlyMemory<byte>? InMemory => _memory is null ? null : _memory.AsMemory(0, (int)Length);
+    // The cast matters: without it the null converts through byte[] to an empty, non-null memory.
+    public ReadOnlyMemory<byte>? InMemory => _memory is null ? (ReadOnlyMemory<byte>?)null : _memory.AsMemory(0, (int)Length);
 
     public static AudioUpload FromBytes(string fileName, byte[] bytes) => new(fileName, bytes.Length, bytes, null);
 
