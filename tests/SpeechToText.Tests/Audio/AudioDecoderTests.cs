@@ -23,14 +23,9 @@ public class AudioDecoderTests
     private static Task<DecodedAudio> DecodeAsync(AudioDecoder decoder, byte[] bytes) =>
         decoder.DecodeAsync(AudioUpload.FromBytes("upload", bytes), CancellationToken.None);
 
-    public static TheoryData<string> EverySample => new()
-    {
-        nameof(AudioSamples.Wav16kMonoS16), nameof(AudioSamples.Wav44kStereoS16), nameof(AudioSamples.Wav48kS24),
-        nameof(AudioSamples.Wav8kU8), nameof(AudioSamples.WavFloat32), nameof(AudioSamples.WavFloat64),
-        nameof(AudioSamples.WavExtensible), nameof(AudioSamples.WavMuLaw), nameof(AudioSamples.Mp3), nameof(AudioSamples.OggVorbis),
-        nameof(AudioSamples.OggOpus), nameof(AudioSamples.Opus), nameof(AudioSamples.Flac), nameof(AudioSamples.M4a),
-        nameof(AudioSamples.Mp4MoovAtEnd), nameof(AudioSamples.Mp4MoovAtFront), nameof(AudioSamples.Webm),
-    };
+    // Raw ADTS is left out: without encoder delay information it decodes up to 43 ms long (FfmpegDecoderTests covers it).
+    public static TheoryData<string> EverySample => new(AudioSamples.SpeechFiles
+        .Where(f => f.Container != AudioContainer.Aac).Select(f => f.Name));
 
     [Theory]
     [MemberData(nameof(EverySample))]

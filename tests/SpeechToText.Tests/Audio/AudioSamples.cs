@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpeechToText.Core.Audio;
 
 namespace SpeechToText.Tests.Audio;
 
@@ -114,6 +115,40 @@ public sealed class AudioSamples
     public string Speech60sWav16kMono { get; }
     public string Speech60sWav44kStereo { get; }
     public string Speech60sMp3 { get; }
+
+    /// <summary>Every speech sample (the sentence in some format) by property name, with the container it is in.</summary>
+    public static IReadOnlyList<(string Name, AudioContainer Container)> SpeechFiles { get; } =
+    [
+        (nameof(Wav16kMonoS16), AudioContainer.Wav),
+        (nameof(Wav44kStereoS16), AudioContainer.Wav),
+        (nameof(Wav48kS24), AudioContainer.Wav),
+        (nameof(Wav8kU8), AudioContainer.Wav),
+        (nameof(WavFloat32), AudioContainer.Wav),
+        (nameof(WavFloat64), AudioContainer.Wav),
+        (nameof(WavExtensible), AudioContainer.Wav),
+        (nameof(WavMuLaw), AudioContainer.Wav),
+        (nameof(Mp3), AudioContainer.Mp3),
+        (nameof(OggVorbis), AudioContainer.Ogg),
+        (nameof(OggOpus), AudioContainer.Ogg),
+        (nameof(Opus), AudioContainer.Ogg),
+        (nameof(Flac), AudioContainer.Flac),
+        (nameof(M4a), AudioContainer.Mp4),
+        (nameof(Mp4MoovAtEnd), AudioContainer.Mp4),
+        (nameof(Mp4MoovAtFront), AudioContainer.Mp4),
+        (nameof(Webm), AudioContainer.Webm),
+        (nameof(AacAdts), AudioContainer.Aac),
+    ];
+
+    /// <summary><see cref="SpeechFiles"/> (those <paramref name="include"/> accepts) as xunit theory data.</summary>
+    public static TheoryData<string, AudioContainer> SpeechFileData(Func<string, AudioContainer, bool>? include = null)
+    {
+        var data = new TheoryData<string, AudioContainer>();
+        foreach (var (name, container) in SpeechFiles.Where(f => include?.Invoke(f.Name, f.Container) ?? true))
+        {
+            data.Add(name, container);
+        }
+        return data;
+    }
 
     /// <summary>Every speech sample by name, for theory tests.</summary>
     public string this[string name] => (string)(typeof(AudioSamples).GetProperty(name)?.GetValue(this)

@@ -5,26 +5,7 @@ namespace SpeechToText.Tests.Audio;
 
 public class AudioSnifferTests
 {
-    public static TheoryData<string, AudioContainer> Samples => new()
-    {
-        { nameof(AudioSamples.Wav16kMonoS16), AudioContainer.Wav },
-        { nameof(AudioSamples.Wav44kStereoS16), AudioContainer.Wav },
-        { nameof(AudioSamples.Wav48kS24), AudioContainer.Wav },
-        { nameof(AudioSamples.Wav8kU8), AudioContainer.Wav },
-        { nameof(AudioSamples.WavFloat32), AudioContainer.Wav },
-        { nameof(AudioSamples.WavExtensible), AudioContainer.Wav },
-        { nameof(AudioSamples.WavMuLaw), AudioContainer.Wav },
-        { nameof(AudioSamples.Mp3), AudioContainer.Mp3 },
-        { nameof(AudioSamples.OggVorbis), AudioContainer.Ogg },
-        { nameof(AudioSamples.OggOpus), AudioContainer.Ogg },
-        { nameof(AudioSamples.Opus), AudioContainer.Ogg },
-        { nameof(AudioSamples.Flac), AudioContainer.Flac },
-        { nameof(AudioSamples.M4a), AudioContainer.Mp4 },
-        { nameof(AudioSamples.Mp4MoovAtEnd), AudioContainer.Mp4 },
-        { nameof(AudioSamples.Mp4MoovAtFront), AudioContainer.Mp4 },
-        { nameof(AudioSamples.Webm), AudioContainer.Webm },
-        { nameof(AudioSamples.AacAdts), AudioContainer.Aac },
-    };
+    public static TheoryData<string, AudioContainer> Samples => AudioSamples.SpeechFileData();
 
     [Theory]
     [MemberData(nameof(Samples))]
