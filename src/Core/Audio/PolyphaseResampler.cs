@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SpeechToText.Core.Audio;
@@ -81,6 +82,8 @@ internal sealed class PolyphaseResampler
     /// <summary>The number of output samples <paramref name="inputLength"/> input samples become.</summary>
     public long OutputLength(long inputLength) => inputLength == 0 ? 0 : ((inputLength * _up) - 1) / _down + 1;
 
+    // Hot path: compiled optimised on first call rather than after a tier-0 pass.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float[] Resample(ReadOnlySpan<float> input)
     {
         int taps = 2 * _halfTaps;
@@ -89,31 +92,44 @@ internal sealed class PolyphaseResampler
         input.CopyTo(padded.AsSpan(_halfTaps - 1));
         var output = new float[OutputLength(input.Length)];
         ReadOnlySpan<float> table = _table;
-        for (long n = 0; n < output.Length; n++)
+        ReadOnlySpan<float> source = padded;
+        // The output instant n·M/L, in input samples, kept as whole part + fraction (in 1/L) and advanced
+        // by M/L per output sample: no division in the loop.
+        long baseIndex = 0, frac = 0;
+        long baseStep = _down / _up, fracStep = _down % _up;
+        bool exactPhases = _phases == _up;
+        for (int n = 0; n < output.Length; n++)
         {
-            long position = n * _down;
-            long baseIndex = position / _up;
-            long frac = position % _up;
+            long start = baseIndex;
             int phase;
-            if (_phases == _up)
+            if (exactPhases)
             {
                 phase = (int)frac;
             }
             else
             {
+                // Too many phases for a table: use the nearest of _phases (error under 1/(2·_phases) sample).
                 phase = (int)((frac * _phases + _up / 2) / _up);
                 if (phase == _phases)
                 {
                     phase = 0;
-                    baseIndex++;
+                    start++;
                 }
             }
             // padded[i + H - 1] = input[i], so input[base - H + 1] is padded[base].
-            output[n] = Dot(padded.AsSpan((int)baseIndex, taps), table.Slice(phase * taps, taps));
+            output[n] = Dot(source.Slice((int)start, taps), table.Slice(phase * taps, taps));
+            baseIndex += baseStep;
+            frac += fracStep;
+            if (frac >= _up)
+            {
+                frac -= _up;
+                baseIndex++;
+            }
         }
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var va = MemoryMarshal.Cast<float, Vector<float>>(a);

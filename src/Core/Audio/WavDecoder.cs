@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
@@ -58,6 +59,7 @@ public sealed class WavDecoder(IOptions<AudioOptions> options)
     }
 
     /// <summary>Converts whole frames to one float per frame: the mean of the channels, scaled to [-1, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DownmixBlock(ReadOnlySpan<byte> src, Span<float> dst, WavHeader h)
     {
         switch (h.Encoding, h.BitsPerSample)
@@ -95,6 +97,7 @@ public sealed class WavDecoder(IOptions<AudioOptions> options)
 
     // One loop for every sample width: the struct type argument makes the JIT compile a specialised,
     // inlined copy per format.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Downmix<T>(ReadOnlySpan<byte> src, Span<float> dst, int channels) where T : struct, ISampleFormat
     {
         double mean = 1.0 / channels;
