@@ -49,7 +49,8 @@ public sealed class AudioUpload : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The bytes when the upload is small enough to be in memory; otherwise null.</summary>
-    public ReadOnlyMemory<byte>? InMemory => _memory is null ? null : _memory.AsMemory(0, (int)Length);
+    // The cast matters: without it the null converts through byte[] to an empty, non-null memory.
+    public ReadOnlyMemory<byte>? InMemory => _memory is null ? (ReadOnlyMemory<byte>?)null : _memory.AsMemory(0, (int)Length);
 
     public static AudioUpload FromBytes(string fileName, byte[] bytes) => new(fileName, bytes.Length, bytes, null);
 
@@ -82,19 +83,7 @@ public sealed class AudioUpload : IAsyncDisposable, IDisposable
                 }
                 if (spill is null && total > memoryThreshold)
                 {
-                    Directory.CreateDirectory(tempDirectory);
-                    var spillOptions = new FileStreamOptions
-                    {
-                        Mode = FileMode.CreateNew,
-                        Access = FileAccess.ReadWrite,
-                        Share = FileShare.Read | FileShare.Delete,
-                        Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-                    };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        spillOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    }
-                    spill = new FileStream(Path.Combine(tempDirectory, $"upload-{Guid.NewGuid():N}.bin"), spillOptions);
+                    spill = PrivateTempFile.Create(tempDirectory, $"upload-{Guid.NewGuid():N}.bin");
                     memory.Position = 0;
                     await memory.CopyToAsync(spill, ct).ConfigureAwait(false);
                     memory = null!;

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using SpeechToText.Core.Api;
+
+namespace SpeechToText.Core.Audio;
+
+/// <summary>
+/// The one way into decoding: sniff the content, decode PCM/float WAV in managed code and everything
+/// else with ffmpeg, then apply the length rules every backend shares (at least 0.1 s, at most
+/// <see cref="AudioOptions.MaxAudioDuration"/>).
+/// </summary>
+public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDecoder, IOptions<AudioOptions> options) : IAudioDecoder
+{
+    /// <summary>OpenAI rejects audio shorter than 0.1 s; so do we, with the same error.</summary>
+    public const int MinimumSamples = DecodedAudio.SampleRate / 10;
+
+    // An ID3 tag longer than this is not looked past; the file is taken for MP3.
+    private const int MaxId3LookAhead = 1 << 20;
+
+    private readonly AudioOptions _options = options.Value;
+
+    public async Task<DecodedAudio> DecodeAsync(AudioUpload upload, CancellationToken cancellationToken)
+    {
+        if (upload.Length == 0)
+        {
+            throw ApiError.InvalidFileFormat("the file is empty");
+        }
+        var container = await SniffAsync(upload, cancellationToken).ConfigureAwait(false);
+        if (container == AudioContainer.Unknown)
+        {
+            throw ApiError.InvalidFileFormat("the content is not audio in a supported container");
+        }
+
+        DecodedAudio audio;
+        if (container == AudioContainer.Wav)
+        {
+            await using var stream = upload.OpenRead();
+            var header = WavHeader.Read(stream);
+            audio = WavDecoder.CanDecode(header)
+                ? wavDecoder.Decode(stream, header)
+                : await ffmpegDecoder.DecodeAsync(upload, container, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            audio = await ffmpegDecoder.DecodeAsync(upload, container, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (audio.Samples.Length < MinimumSamples)
+        {
+            throw ApiError.AudioTooShort(audio.DurationSeconds);
+        }
+        if (audio.Samples.Length > _options.MaxSamples)
+        {
+            throw AudioErrors.AudioTooLong(_options.MaxAudioDuration);
+        }
+        return audio;
+    }
+
+    /// <summary>Sniffs the upload, looking past a leading ID3 tag when one is there.</summary>
+    internal static async Task<AudioContainer> SniffAsync(AudioUpload upload, CancellationToken cancellationToken)
+    {
+        if (upload.TempFilePath is null)
+        {
+            return AudioSniffer.Detect(upload.InMemory!.Value.Span);
+        }
+        if (AudioSniffer.Id3TagLength(upload.Head) is int tagLength && tagLength <= MaxId3LookAhead)
+        {
+            var window = new byte[(int)Math.Min(upload.Length, tagLength + AudioSniffer.BytesAfterId3)];
+            await using var stream = upload.OpenRead();
+            int read = await stream.ReadAtLeastAsync(window, window.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return AudioSniffer.Detect(window.AsSpan(0, read));
+        }
+        return AudioSniffer.Detect(upload.Head);
+    }
+}
