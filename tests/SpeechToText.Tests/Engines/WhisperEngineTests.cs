@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
@@ -348,6 +349,41 @@ public sealed class WhisperEngineTests(SyntheticModels models)
     }
 
     [Fact]
+    public async Task A_fixed_temperature_is_used_as_is_and_reported_on_every_segment()
+    {
+        using var engine = CreateEngine(models.English);
+
+        var result = await engine.TranscribeAsync(TestAudio.ToneWithNoise(3),
+            new WhisperDecodeOptions { Temperature = 0.4f, Prompt = "Hello there, this is a prompt." }, null, CancellationToken.None);
+
+        Assert.NotEmpty(result.Segments);
+        Assert.All(result.Segments, s => Assert.Equal(0.4, s.Temperature, 3));
+    }
+
+    [Fact]
+    public async Task Translation_is_reported_as_the_task()
+    {
+        using var engine = CreateEngine(models.Multilingual);
+
+        var result = await engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
+            new WhisperDecodeOptions { Task = TranscriptionTask.Translate, Language = "de" }, null, CancellationToken.None);
+
+        Assert.Equal(TranscriptionTask.Translate, result.Task);
+        Assert.Equal("de", result.Language);
+    }
+
+    [Fact]
+    public async Task WhisperCpp_log_lines_reach_the_engine_logger_at_debug_level()
+    {
+        var logger = new CapturingLogger();
+        using var engine = new WhisperEngine(Options.Create(new WhisperOptions { ModelPath = models.English, ThreadsPerSlot = 1 }), logger);
+
+        await engine.EnsureLoadedAsync();
+
+        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Debug && l.Message.Contains("whisper_model_load"));
+    }
+
+    [Fact]
     public async Task Short_clips_are_padded_and_still_clipped_to_their_duration()
     {
         using var engine = CreateEngine(models.English);
@@ -375,6 +411,20 @@ public sealed class WhisperEngineTests(SyntheticModels models)
             _ => running.Set(), cancellationToken);
         Assert.True(running.Wait(Patience), "the long run produced no segment");
         return task;
+    }
+
+    private sealed class CapturingLogger : ILogger<WhisperEngine>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message)> _lines = new();
+
+        public IReadOnlyCollection<(LogLevel Level, string Message)> Lines => _lines;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue((logLevel, formatter(state, exception)));
     }
 
     private static async Task WaitUntil(Func<bool> condition)
