@@ -298,8 +298,14 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             p.EncoderBeginCallbackUserData = user;
             p.AbortCallback = &OnAbortCheck;
             p.AbortCallbackUserData = user;
-            p.LogitsFilterCallback = &OnLogitsFilter;
-            p.LogitsFilterCallbackUserData = user;
+            if (p.TemperatureInc > 0)
+            {
+                // Only needed to tell which fallback temperature won. With BestOf > 1 whisper calls it
+                // from short-lived std::threads too (the runtime attaches them); with the default 1 it
+                // stays on this thread.
+                p.LogitsFilterCallback = &OnLogitsFilter;
+                p.LogitsFilterCallbackUserData = user;
+            }
             job.TemperatureStart = p.Temperature;
             job.TemperatureIncrement = p.TemperatureInc;
 
