@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+
+namespace SpeechToText.Core.Engines.WhisperCpp;
+
+/// <summary>Settings of the local whisper.cpp engine, bound from the "Whisper" configuration section.</summary>
+public sealed class WhisperOptions
+{
+    public const string SectionName = "Whisper";
+
+    /// <summary>Environment variable used as <see cref="ModelPath"/> when the configuration leaves it unset.</summary>
+    public const string ModelPathVariable = "WHISPER_MODEL";
+
+    public const string DefaultVadModelFile = "ggml-silero-v6.2.0.bin";
+
+    /// <summary>The ggml model file. Unset or missing: the engine reports "not loaded" and answers 503.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Folder holding libwhisper and libggml*; default <c>native/</c> beside the app (or WHISPER_NATIVE_DIR).</summary>
+    public string? NativeDirectory { get; set; }
+
+    /// <summary>Silero VAD model in ggml form; default <c>models/ggml-silero-v6.2.0.bin</c> beside the app.</summary>
+    public string? VadModelPath { get; set; }
+
+    /// <summary>Concurrent whisper runs. Default: one slot per 4 cores (at least one).</summary>
+    public int? Slots { get; set; }
+
+    /// <summary>Threads each run uses. Default: cores / slots, at most 4 (whisper scales poorly beyond that).</summary>
+    public int? ThreadsPerSlot { get; set; }
+
+    /// <summary>Requests that may wait for a slot before the engine answers 429. Default: 4 per slot.</summary>
+    public int? QueueCapacity { get; set; }
+
+    /// <summary>Longest a single run may compute (queue time excluded); the native work is aborted after it.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>With no explicit choice, VAD runs on audio longer than this many seconds.</summary>
+    public double VadMinDurationSeconds { get; set; } = 30;
+
+    /// <summary>Speech probability threshold of the VAD (Silero's default 0.5).</summary>
+    public float VadThreshold { get; set; } = 0.5f;
+
+    /// <summary>Silence shorter than this does not split speech (ms).</summary>
+    public int VadMinSilenceMs { get; set; } = 100;
+
+    /// <summary>Padding kept around each speech region (ms).</summary>
+    public int VadSpeechPadMs { get; set; } = 30;
+
+    /// <summary>
+    /// Candidates decoded at each fallback temperature. 1 keeps a fallback as cheap as the first pass;
+    /// OpenAI's reference uses 5, which costs about 2.5x more whenever a window falls back.
+    /// </summary>
+    public int BestOf { get; set; } = 1;
+
+    /// <summary>Start loading the model in the background when the host starts (else on first use).</summary>
+    public bool LoadOnStart { get; set; } = true;
+
+    /// <summary>Slots after defaults: explicit value, else derived from the processor count.</summary>
+    public int EffectiveSlots(int processorCount) =>
+        Slots ?? Math.Max(1, processorCount / (ThreadsPerSlot ?? Math.Min(4, Math.Max(1, processorCount))));
+
+    /// <summary>Threads per slot after defaults.</summary>
+    public int EffectiveThreadsPerSlot(int processorCount) =>
+        ThreadsPerSlot ?? Math.Clamp(processorCount / EffectiveSlots(processorCount), 1, 4);
+
+    public int EffectiveQueueCapacity(int processorCount) => QueueCapacity ?? 4 * EffectiveSlots(processorCount);
+
+    public string EffectiveVadModelPath =>
+        string.IsNullOrWhiteSpace(VadModelPath) ? Path.Combine(AppContext.BaseDirectory, "models", DefaultVadModelFile) : VadModelPath;
+}
+
+/// <summary>Rejects settings that cannot work, at start. A missing model file is not one: the engine reports it.</summary>
+public sealed class WhisperOptionsValidator : IValidateOptions<WhisperOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WhisperOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Slots is < 1 or > 64)
+        {
+            failures.Add($"Whisper:Slots must be between 1 and 64 (got {options.Slots}).");
+        }
+        if (options.ThreadsPerSlot is < 1 or > 256)
+        {
+            failures.Add($"Whisper:ThreadsPerSlot must be between 1 and 256 (got {options.ThreadsPerSlot}).");
+        }
+        if (options.QueueCapacity is < 0 or > 10_000)
+        {
+            failures.Add($"Whisper:QueueCapacity must be between 0 and 10000 (got {options.QueueCapacity}).");
+        }
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Whisper:RequestTimeout must be positive (got {options.RequestTimeout}).");
+        }
+        if (options.VadMinDurationSeconds < 0 || double.IsNaN(options.VadMinDurationSeconds))
+        {
+            failures.Add($"Whisper:VadMinDurationSeconds must be 0 or more (got {options.VadMinDurationSeconds}).");
+        }
+        if (options.VadThreshold is <= 0 or >= 1)
+        {
+            failures.Add($"Whisper:VadThreshold must be between 0 and 1 (got {options.VadThreshold}).");
+        }
+        if (options.VadMinSilenceMs < 0 || options.VadSpeechPadMs < 0)
+        {
+            failures.Add("Whisper:VadMinSilenceMs and Whisper:VadSpeechPadMs must be 0 or more.");
+        }
+        if (options.BestOf is < 1 or > 8)
+        {
+            failures.Add($"Whisper:BestOf must be between 1 and 8 (whisper.cpp's decoder limit; got {options.BestOf}).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
