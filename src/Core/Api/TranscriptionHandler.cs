@@ -31,7 +31,7 @@ public sealed class TranscriptionHandler(
         var model = router.Validate(request);
         if (request.Stream && model.Capabilities.Streaming)
         {
-            await StreamAsync(context, request, started, aborted).ConfigureAwait(false);
+            await StreamAsync(context, request, router.BackendName(model), started, aborted).ConfigureAwait(false);
         }
         else
         {
@@ -86,7 +86,7 @@ public sealed class TranscriptionHandler(
     /// event, so a failure before any text (bad audio, busy engine) is still an ordinary error response;
     /// a failure after it becomes an error event and the stream ends cleanly.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, TranscriptionRequest request, long started, CancellationToken aborted)
+    private async Task StreamAsync(HttpContext context, TranscriptionRequest request, string backend, long started, CancellationToken aborted)
     {
         var events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var observer = new ChannelObserver(events.Writer);
@@ -101,7 +101,7 @@ public sealed class TranscriptionHandler(
             {
                 if (!response.HasStarted)
                 {
-                    StartEventStream(response);
+                    StartEventStream(response, backend);
                 }
                 await response.Body.WriteAsync(ev, aborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
@@ -131,21 +131,21 @@ public sealed class TranscriptionHandler(
         }
         if (!response.HasStarted)
         {
-            StartEventStream(response);
+            StartEventStream(response, backend);
         }
-        response.Headers[BackendHeader] = routed.Backend;
         await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result), aborted).ConfigureAwait(false);
         await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
         await response.Body.FlushAsync(aborted).ConfigureAwait(false);
         Log(context, request, routed.Backend, routed.Result.Duration, started);
     }
 
-    private static void StartEventStream(HttpResponse response)
+    private static void StartEventStream(HttpResponse response, string backend)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers[BackendHeader] = backend;
         // Send headers now; output buffering/compression would hold deltas back.
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }

@@ -23,8 +23,9 @@ public static class TranscriptionWriter
 
     public static string ContentType(ResponseFormat format) => format switch
     {
-        ResponseFormat.Text or ResponseFormat.Srt => "text/plain; charset=utf-8",
-        ResponseFormat.Vtt => "text/vtt; charset=utf-8",
+        // OpenAI answers text, srt and vtt as text/plain; the official SDKs rely on it (the .NET SDK
+        // parses anything else as JSON).
+        ResponseFormat.Text or ResponseFormat.Srt or ResponseFormat.Vtt => "text/plain; charset=utf-8",
         _ => "application/json",
     };
 

@@ -18,6 +18,9 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
         return model;
     }
 
+    /// <summary>The name of the backend that serves <paramref name="model"/> first.</summary>
+    public string BackendName(ModelEntry model) => BackendFor(model).DescribeFor(model);
+
     public async Task<RoutedResult> TranscribeAsync(TranscriptionRequest request, ITranscriptionObserver? observer,
         CancellationToken cancellationToken)
     {

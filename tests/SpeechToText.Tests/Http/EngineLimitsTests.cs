@@ -59,7 +59,7 @@ public class EngineLimitsTests
         Assert.True(DateTime.UtcNow - cancelledAt < TimeSpan.FromSeconds(10));
 
         // And the engine serves the next call.
-        var third = await client.PostAsync("v1/audio/transcriptions", Multipart.Form(AudioSamples.Shared.Wav16kMonoS16, "c.wav"));
+        var third = await client.PostAsync("v1/audio/transcriptions", Multipart.Form(AudioSamples.Shared.Wav16kMonoS16));
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
 

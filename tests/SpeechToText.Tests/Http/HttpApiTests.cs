@@ -78,7 +78,7 @@ public class HttpApiTests(LocalServerFixture fixture)
     [InlineData("json", "application/json")]
     [InlineData("text", "text/plain")]
     [InlineData("srt", "text/plain")]
-    [InlineData("vtt", "text/vtt")]
+    [InlineData("vtt", "text/plain")]
     [InlineData("verbose_json", "application/json")]
     public async Task Each_response_format_has_its_shape_and_content_type(string format, string contentType)
     {

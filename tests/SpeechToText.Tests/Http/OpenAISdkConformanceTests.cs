@@ -52,7 +52,7 @@ public class OpenAISdkConformanceTests(LocalServerFixture fixture)
         {
             Assert.Equal("english", result.Language);
             Assert.Equal(Samples.SpeechSeconds, result.Duration!.Value.TotalSeconds, 0.1);
-            Assert.All(result.Segments, s => Assert.True(s.EndTime >= s.StartTime && s.EndTime.TotalSeconds <= Samples.SpeechSeconds + 0.02));
+            Assert.All(result.Segments, s => Assert.True(s.EndTime >= s.StartTime && s.EndTime <= result.Duration!.Value + TimeSpan.FromMilliseconds(11)));
             Assert.All(result.Words, w => Assert.True(w.EndTime >= w.StartTime));
         }
         if (format is "Srt")
@@ -76,9 +76,14 @@ public class OpenAISdkConformanceTests(LocalServerFixture fixture)
     [Fact]
     public async Task Dotnet_sdk_streams_deltas_and_done()
     {
+        // The .NET SDK refuses to stream from models named whisper* unless told to (OpenAI's hosted whisper-1
+        // ignores stream=true); this service's local whisper streams, so opt in the way the SDK documents.
+        Environment.SetEnvironmentVariable("OPENAI_ENABLE_TRANSCRIPTION_SSE_STREAMING", "true");
         var deltas = new List<string>();
         string? done = null;
-        await foreach (var update in Client().TranscribeAudioStreamingAsync(Samples.Wav16kMonoS16, new AudioTranscriptionOptions()))
+        using var audio = File.OpenRead(Samples.Wav16kMonoS16);
+        var updates = await Client().TranscribeAudioStreamingAsync(audio, "clip.wav", new AudioTranscriptionOptions());
+        await foreach (var update in updates)
         {
             switch (update)
             {
