@@ -340,6 +340,12 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         }
     }
 
+    /// <summary>Audio scanned by one uninterruptible VAD call (30 s: a fraction of a second of CPU).</summary>
+    private const int VadBlockSamples = 30 * SampleRate;
+
+    /// <summary>Regions either side of a block edge closer than this (centiseconds: two 30 ms paddings plus one) are one region.</summary>
+    private const double VadJoinGapCs = 7;
+
     private unsafe SpeechTimeline DetectSpeech(WhisperRun job)
     {
         var slot = job.Lease.Slot;
@@ -370,21 +376,41 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         vadParams.SpeechPadMs = _options.VadSpeechPadMs;
         // Regions longer than whisper's 30 s window are split so no window straddles a cut.
         vadParams.MaxSpeechDurationS = 29.5f;
-        IntPtr raw;
-        fixed (float* pcm = job.Samples)
+        // whisper_vad_segments_from_samples cannot be aborted, so long audio is scanned in blocks with a
+        // cancellation check between them; a region cut by a block edge is rejoined when the result still
+        // fits one whisper window.
+        var regions = new List<(double Start, double End)>();
+        int block = VadBlockSamples;
+        for (int offset = 0; offset < job.Samples.Length; offset += block)
         {
-            raw = WhisperNative.VadSegmentsFromSamples(slot.Vad, vadParams, pcm, job.Samples.Length);
-        }
-        if (raw == IntPtr.Zero)
-        {
-            throw new ApiError(500, "Voice activity detection failed.", ApiError.ServerError, null, "engine_error");
-        }
-        using var segments = new WhisperVadSegmentsHandle(raw);
-        var count = WhisperNative.VadSegmentsNSegments(raw);
-        var regions = new List<(double, double)>(count);
-        for (var i = 0; i < count; i++)
-        {
-            regions.Add((WhisperNative.VadSegmentsGetSegmentT0(raw, i), WhisperNative.VadSegmentsGetSegmentT1(raw, i)));
+            job.ThrowIfStopped();
+            int length = Math.Min(block, job.Samples.Length - offset);
+            double offsetCs = offset * 100.0 / SampleRate;
+            IntPtr raw;
+            fixed (float* pcm = &job.Samples[offset])
+            {
+                raw = WhisperNative.VadSegmentsFromSamples(slot.Vad, vadParams, pcm, length);
+            }
+            if (raw == IntPtr.Zero)
+            {
+                throw new ApiError(500, "Voice activity detection failed.", ApiError.ServerError, null, "engine_error");
+            }
+            using var segments = new WhisperVadSegmentsHandle(raw);
+            var count = WhisperNative.VadSegmentsNSegments(raw);
+            for (var i = 0; i < count; i++)
+            {
+                double t0 = offsetCs + WhisperNative.VadSegmentsGetSegmentT0(raw, i);
+                double t1 = offsetCs + WhisperNative.VadSegmentsGetSegmentT1(raw, i);
+                if (i == 0 && regions.Count > 0 && t0 - regions[^1].End <= VadJoinGapCs
+                    && t1 - regions[^1].Start <= vadParams.MaxSpeechDurationS * 100)
+                {
+                    regions[^1] = (regions[^1].Start, t1);
+                }
+                else
+                {
+                    regions.Add((t0, t1));
+                }
+            }
         }
         return SpeechTimeline.FromCentiseconds(regions, job.Samples.Length);
     }
