@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
-using SpeechToText.Core.Engines;
 
 namespace SpeechToText.Server;
 
@@ -43,16 +42,6 @@ internal static class ListenAddress
             else
             {
                 log.LogInformation("API keys required on /v1 ({Count} configured)", auth.Keys.Count);
-            }
-            var status = app.Services.GetRequiredService<IWhisperEngine>().Status;
-            if (status.IsSyntheticModel)
-            {
-                log.LogWarning("LOCAL MODEL IS A GENERATED TEST MODEL ({Path}): random weights, the text it produces is meaningless. " +
-                               "Set Whisper__ModelPath to a real ggml model for real transcripts.", status.ModelPath);
-            }
-            else if (!status.ModelLoaded && status.LoadError is not null)
-            {
-                log.LogWarning("Local whisper model not loaded: {Error}", status.LoadError);
             }
         });
     }

@@ -115,7 +115,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, SlotsTotal, _threadsPerSlot, QueueCapacity);
             if (model.File.IsSynthetic)
             {
-                _logger.LogWarning("The whisper model {Path} is a generated test model: its transcripts are meaningless", model.Path);
+                _logger.LogWarning("LOCAL MODEL IS A GENERATED TEST MODEL ({Path}): random weights, its transcripts are meaningless. Set Whisper__ModelPath (or WHISPER_MODEL) to a real ggml model for real text.", model.Path);
             }
         }
         catch (Exception e)
