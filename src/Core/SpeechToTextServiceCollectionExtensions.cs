@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Engines;
+using SpeechToText.Core.Engines.AzureOpenAI;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Routing;
 
@@ -23,10 +24,17 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddAudioDecoding(configuration);
         services.AddWhisperEngine(configuration);
 
+        services.AddOptions<AzureOpenAIOptions>().Bind(configuration.GetSection(AzureOpenAIOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AzureOpenAIOptions>, AzureOpenAIOptionsValidator>();
+
+        // One catalog: the local engine's ids, then the Azure OpenAI deployments (ids must not collide).
         services.AddSingleton(sp => new ModelCatalog(
-            sp.GetRequiredService<IOptions<ModelsOptions>>().Value.LocalEntries(sp.GetRequiredService<IWhisperEngine>().Status)));
+            sp.GetRequiredService<IOptions<ModelsOptions>>().Value.LocalEntries(sp.GetRequiredService<IWhisperEngine>().Status)
+                .Concat(sp.GetRequiredService<IOptions<AzureOpenAIOptions>>().Value.Entries())));
         services.AddSingleton<LocalWhisperBackend>();
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<LocalWhisperBackend>());
+        services.AddSingleton<AzureOpenAIBackend>();
+        services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<AzureOpenAIBackend>());
         services.AddSingleton<TranscriptionRouter>();
         services.AddSingleton<TranscriptionHandler>();
         return services;

@@ -13,8 +13,12 @@ namespace SpeechToText.Core.Api;
 public static class AudioApi
 {
     /// <summary>Adds the envelope-writing error handler and API-key check in front of the endpoints.</summary>
-    public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app) =>
-        app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
+    public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app)
+    {
+        // Build the catalog now: a misconfigured model list (duplicate ids, unknown fallbacks) stops the start.
+        app.ApplicationServices.GetRequiredService<ModelCatalog>();
+        return app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
+    }
 
     public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
     {

@@ -18,7 +18,11 @@ public sealed class TranscriptionHandler(
     IOptions<ApiOptions> apiOptions,
     ILogger<TranscriptionHandler> logger)
 {
+    /// <summary>Names the backend that answered, e.g. "whisper.cpp" or "azure-openai:&lt;deployment&gt;".</summary>
     public const string BackendHeader = "x-stt-backend";
+
+    /// <summary>Set when a fallback answered: the model id that failed first.</summary>
+    public const string FallbackHeader = "x-stt-fallback-from";
     private readonly ApiOptions _options = apiOptions.Value;
 
     public async Task HandleAsync(HttpContext context, TranscriptionTask task)
@@ -31,7 +35,7 @@ public sealed class TranscriptionHandler(
         var model = router.Validate(request);
         if (request.Stream && model.Capabilities.Streaming)
         {
-            await StreamAsync(context, request, router.BackendName(model), started, aborted).ConfigureAwait(false);
+            await StreamAsync(context, request, started, aborted).ConfigureAwait(false);
         }
         else
         {
@@ -41,6 +45,10 @@ public sealed class TranscriptionHandler(
             context.Response.ContentType = TranscriptionWriter.ContentType(request.ResponseFormat);
             context.Response.ContentLength = body.Length;
             context.Response.Headers[BackendHeader] = routed.Backend;
+            if (routed.FellBackFrom is not null)
+            {
+                context.Response.Headers[FallbackHeader] = routed.FellBackFrom;
+            }
             await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
             Log(context, request, routed.Backend, routed.Result.Duration, started);
         }
@@ -86,7 +94,7 @@ public sealed class TranscriptionHandler(
     /// event, so a failure before any text (bad audio, busy engine) is still an ordinary error response;
     /// a failure after it becomes an error event and the stream ends cleanly.
     /// </summary>
-    private async Task StreamAsync(HttpContext context, TranscriptionRequest request, string backend, long started, CancellationToken aborted)
+    private async Task StreamAsync(HttpContext context, TranscriptionRequest request, long started, CancellationToken aborted)
     {
         var events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var observer = new ChannelObserver(events.Writer);
@@ -101,7 +109,7 @@ public sealed class TranscriptionHandler(
             {
                 if (!response.HasStarted)
                 {
-                    StartEventStream(response, backend);
+                    StartEventStream(response, observer.Backend);
                 }
                 await response.Body.WriteAsync(ev, aborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
@@ -131,7 +139,7 @@ public sealed class TranscriptionHandler(
         }
         if (!response.HasStarted)
         {
-            StartEventStream(response, backend);
+            StartEventStream(response, observer.Backend);
         }
         await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result), aborted).ConfigureAwait(false);
         await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
@@ -139,13 +147,16 @@ public sealed class TranscriptionHandler(
         Log(context, request, routed.Backend, routed.Result.Duration, started);
     }
 
-    private static void StartEventStream(HttpResponse response, string backend)
+    private static void StartEventStream(HttpResponse response, string? backend)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers[BackendHeader] = backend;
+        if (backend is not null)
+        {
+            response.Headers[BackendHeader] = backend;
+        }
         // Send headers now; output buffering/compression would hold deltas back.
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
@@ -164,6 +175,13 @@ public sealed class TranscriptionHandler(
 
     private sealed class ChannelObserver(ChannelWriter<byte[]> writer) : ITranscriptionObserver
     {
+        /// <summary>The backend producing the events (set by the router before it calls one).</summary>
+        public volatile string? Backend;
+
+        public void OnBackendSelected(string backend) => Backend = backend;
+
+        public void OnUpstreamEvent(string json) => writer.TryWrite(TranscriptionWriter.RawEvent(json));
+
         public void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null)
         {
             if (delta.Length > 0)

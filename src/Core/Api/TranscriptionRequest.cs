@@ -42,6 +42,21 @@ public sealed class TranscriptionRequest : IAsyncDisposable, IDisposable
 
     public bool WantsWords => Granularities.HasFlag(TimestampGranularity.Word);
 
+    private Task<DecodedAudio>? _decoded;
+
+    /// <summary>
+    /// Decodes the upload the first time any backend needs PCM (a duration check, the local engine, a
+    /// fallback) and reuses it after that: the upload is read once, decoded at most once.
+    /// </summary>
+    public Task<DecodedAudio> DecodeOnceAsync(IAudioDecoder decoder, CancellationToken cancellationToken)
+    {
+        if (_decoded is null || _decoded.IsFaulted || _decoded.IsCanceled)
+        {
+            _decoded = decoder.DecodeAsync(File, cancellationToken);
+        }
+        return _decoded;
+    }
+
     public ValueTask DisposeAsync() => File.DisposeAsync();
 
     public void Dispose() => File.Dispose();

@@ -30,7 +30,10 @@ public static class TranscriptionWriter
     };
 
     /// <summary>Renders the whole response body for a non-streamed call.</summary>
-    public static byte[] Render(TranscriptionResult result, ResponseFormat format, TranscriptionRequest? request = null) => format switch
+    public static byte[] Render(TranscriptionResult result, ResponseFormat format, TranscriptionRequest? request = null) =>
+        result.Raw is { } raw && raw.Format == format.ToWire() ? raw.Bytes : RenderOwn(result, format, request);
+
+    private static byte[] RenderOwn(TranscriptionResult result, ResponseFormat format, TranscriptionRequest? request) => format switch
     {
         ResponseFormat.Json => Json(w => WriteJsonBody(w, result, request?.IncludeLogprobs == true)),
         ResponseFormat.Text => Encoding.UTF8.GetBytes(result.Text.Trim() + "\n"),
@@ -256,6 +259,10 @@ public static class TranscriptionWriter
         ErrorEnvelope.WriteErrorObject(w, e);
         w.WriteEndObject();
     });
+
+    /// <summary>An upstream's event JSON, relayed as it came.</summary>
+    public static byte[] RawEvent(string json) =>
+        System.Text.Encoding.UTF8.GetBytes($"data: {json.Replace("\n", "\ndata: ", StringComparison.Ordinal)}\n\n");
 
     public static readonly byte[] DoneSentinel = "data: [DONE]\n\n"u8.ToArray();
 

@@ -14,6 +14,12 @@ public interface ITranscriptionObserver
 
     /// <summary>A finished segment with a speaker (diarizing models only).</summary>
     void OnSpeakerSegment(TranscriptSegment segment);
+
+    /// <summary>An upstream's own stream event (its JSON), relayed as it is.</summary>
+    void OnUpstreamEvent(string json);
+
+    /// <summary>Which backend is about to produce the events (the first one, or a fallback).</summary>
+    void OnBackendSelected(string backend);
 }
 
 /// <summary>One kind of engine that can serve a <see cref="ModelEntry"/>.</summary>
@@ -28,5 +34,8 @@ public interface ITranscriptionBackend
         ITranscriptionObserver? observer, CancellationToken cancellationToken);
 }
 
-/// <summary>What the router returns: the result and which backend produced it.</summary>
-public sealed record RoutedResult(TranscriptionResult Result, ModelEntry ServedBy, string Backend);
+/// <summary>What the router returns: the result, which model and backend produced it, and the model it fell back from.</summary>
+public sealed record RoutedResult(TranscriptionResult Result, ModelEntry ServedBy, string Backend)
+{
+    public string? FellBackFrom { get; init; }
+}

@@ -15,7 +15,7 @@ public sealed class LocalWhisperBackend(IAudioDecoder decoder, IWhisperEngine en
     public async Task<TranscriptionResult> TranscribeAsync(TranscriptionRequest request, ModelEntry model,
         ITranscriptionObserver? observer, CancellationToken cancellationToken)
     {
-        var audio = await decoder.DecodeAsync(request.File, cancellationToken).ConfigureAwait(false);
+        var audio = await request.DecodeOnceAsync(decoder, cancellationToken).ConfigureAwait(false);
         return await TranscribeAsync(audio, request, model, observer, cancellationToken).ConfigureAwait(false);
     }
 

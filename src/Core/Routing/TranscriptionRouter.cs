@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Logging;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Routing;
 
 /// <summary>
-/// The routing rules in one place: public model id → catalog entry → capability checks → backend.
-/// HTTP handlers and (later) the chunk workers of the blob pipeline both call this.
+/// The routing rules in one place: public model id → catalog entry → capability checks → backend, then
+/// the entry's fallback chain when that backend is throttled or down. HTTP handlers and the chunk workers
+/// of the blob pipeline both call this.
 /// </summary>
-public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITranscriptionBackend> backends)
+public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITranscriptionBackend> backends, ILogger<TranscriptionRouter> logger)
 {
     private readonly Dictionary<BackendKind, ITranscriptionBackend> _backends = backends.ToDictionary(b => b.Kind);
 
@@ -21,17 +24,96 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     /// <summary>The name of the backend that serves <paramref name="model"/> first.</summary>
     public string BackendName(ModelEntry model) => BackendFor(model).DescribeFor(model);
 
+    /// <summary>
+    /// Runs the request on its model's backend; when that fails with throttling or an outage (429, 502, 503,
+    /// 504) and nothing has been streamed yet, tries the model's fallbacks in order, skipping any that cannot
+    /// honour the request. The last failure is returned if every candidate fails.
+    /// </summary>
     public async Task<RoutedResult> TranscribeAsync(TranscriptionRequest request, ITranscriptionObserver? observer,
         CancellationToken cancellationToken)
     {
         var model = Validate(request);
-        var backend = BackendFor(model);
-        var result = await backend.TranscribeAsync(request, model, observer, cancellationToken).ConfigureAwait(false);
-        return new RoutedResult(result, model, backend.DescribeFor(model));
+        var tracking = observer is null ? null : new TrackingObserver(observer);
+        ApiError? lastFailure = null;
+        ModelEntry? failedModel = null;
+        foreach (var candidate in Chain(model))
+        {
+            if (lastFailure is not null)
+            {
+                try
+                {
+                    TranscriptionRequestBinder.EnsureSupported(request, candidate);
+                }
+                catch (ApiError unsupported)
+                {
+                    logger.LogWarning("Fallback {Fallback} for model {Model} skipped: it cannot serve this request ({Reason})",
+                        candidate.Id, model.Id, unsupported.Message);
+                    continue;
+                }
+                logger.LogWarning("Model {Model} failed with {Status} {Code} ({Reason}); falling back to {Fallback}",
+                    failedModel!.Id, lastFailure.Status, lastFailure.Code, lastFailure.Message, candidate.Id);
+            }
+            var backend = BackendFor(candidate);
+            var name = backend.DescribeFor(candidate);
+            tracking?.OnBackendSelected(name);
+            try
+            {
+                var result = await backend.TranscribeAsync(request, candidate, tracking, cancellationToken).ConfigureAwait(false);
+                return new RoutedResult(result, candidate, name) { FellBackFrom = lastFailure is null ? null : model.Id };
+            }
+            catch (ApiError e) when (IsOutage(e) && tracking?.Emitted != true && !cancellationToken.IsCancellationRequested)
+            {
+                lastFailure = e;
+                failedModel = candidate;
+            }
+        }
+        throw lastFailure!;
+    }
+
+    /// <summary>Throttling or an outage: worth another backend. Client errors and our own bugs are not.</summary>
+    public static bool IsOutage(ApiError e) => e.Status is 429 or 502 or 503 or 504;
+
+    private IEnumerable<ModelEntry> Chain(ModelEntry model)
+    {
+        yield return model;
+        var seen = new HashSet<string>(StringComparer.Ordinal) { model.Id };
+        foreach (var id in model.Fallbacks)
+        {
+            if (seen.Add(id) && catalog.TryGet(id, out var fallback))
+            {
+                yield return fallback;
+            }
+        }
     }
 
     private ITranscriptionBackend BackendFor(ModelEntry model) =>
         _backends.TryGetValue(model.Backend, out var b)
             ? b
             : throw new ApiError(503, $"No backend is configured to serve model '{model.Id}'.", ApiError.ApiErrorType, "model", "backend_unavailable");
+
+    /// <summary>Remembers whether any event reached the client, after which a fallback would duplicate text.</summary>
+    private sealed class TrackingObserver(ITranscriptionObserver inner) : ITranscriptionObserver
+    {
+        public bool Emitted { get; private set; }
+
+        public void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null)
+        {
+            Emitted = true;
+            inner.OnDelta(delta, logprobs);
+        }
+
+        public void OnSpeakerSegment(TranscriptSegment segment)
+        {
+            Emitted = true;
+            inner.OnSpeakerSegment(segment);
+        }
+
+        public void OnUpstreamEvent(string json)
+        {
+            Emitted = true;
+            inner.OnUpstreamEvent(json);
+        }
+
+        public void OnBackendSelected(string backend) => inner.OnBackendSelected(backend);
+    }
 }

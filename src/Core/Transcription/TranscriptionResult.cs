@@ -59,6 +59,18 @@ public sealed record TranscriptionResult
     public TranscriptionUsage? Usage { get; init; }
     public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
 
-    /// <summary>All words of all segments, in order.</summary>
-    public IEnumerable<TranscriptWord> Words => Segments.SelectMany(s => s.Words);
+    /// <summary>Word timings reported on their own (an upstream's top-level "words"); null = the segments' words.</summary>
+    public IReadOnlyList<TranscriptWord>? WordTimings { get; init; }
+
+    /// <summary>All words, in order.</summary>
+    public IEnumerable<TranscriptWord> Words => WordTimings ?? Segments.SelectMany(s => s.Words);
+
+    /// <summary>
+    /// The upstream's own response body, relayed verbatim when the client asked for the format it is in
+    /// (an upstream's answer is passed through faithfully, fields we do not model included).
+    /// </summary>
+    public UpstreamBody? Raw { get; init; }
 }
+
+/// <summary>A response body as an upstream service sent it, and the wire format it is in.</summary>
+public sealed record UpstreamBody(string Format, string ContentType, byte[] Bytes);

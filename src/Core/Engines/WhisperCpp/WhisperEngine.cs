@@ -340,8 +340,14 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         }
     }
 
-    /// <summary>Audio scanned by one uninterruptible VAD call (30 s: a fraction of a second of CPU).</summary>
-    private const int VadBlockSamples = 30 * SampleRate;
+    /// <summary>
+    /// Audio scanned by one uninterruptible VAD call. Silero in whisper.cpp costs about 0.1 s of CPU per
+    /// second of audio, so 10 s blocks let a cancelled request give its slot back within about a second.
+    /// </summary>
+    private const int VadBlockSamples = 10 * SampleRate;
+
+    /// <summary>Audio before a block that is scanned with it (not reported) so the detector starts warm.</summary>
+    private const int VadLeadInSamples = 2 * SampleRate;
 
     /// <summary>Regions either side of a block edge closer than this (centiseconds: two 30 ms paddings plus one) are one region.</summary>
     private const double VadJoinGapCs = 7;
@@ -384,10 +390,14 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         for (int offset = 0; offset < job.Samples.Length; offset += block)
         {
             job.ThrowIfStopped();
-            int length = Math.Min(block, job.Samples.Length - offset);
-            double offsetCs = offset * 100.0 / SampleRate;
+            // Each block is scanned with a lead-in of the audio before it, so Silero's state is warm at the
+            // block's start; regions are then clipped to the block itself.
+            int lead = Math.Min(offset, VadLeadInSamples);
+            int start = offset - lead;
+            int length = Math.Min(block, job.Samples.Length - offset) + lead;
+            double startCs = start * 100.0 / SampleRate, offsetCs = offset * 100.0 / SampleRate;
             IntPtr raw;
-            fixed (float* pcm = &job.Samples[offset])
+            fixed (float* pcm = &job.Samples[start])
             {
                 raw = WhisperNative.VadSegmentsFromSamples(slot.Vad, vadParams, pcm, length);
             }
@@ -399,12 +409,16 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             var count = WhisperNative.VadSegmentsNSegments(raw);
             for (var i = 0; i < count; i++)
             {
-                double t0 = offsetCs + WhisperNative.VadSegmentsGetSegmentT0(raw, i);
-                double t1 = offsetCs + WhisperNative.VadSegmentsGetSegmentT1(raw, i);
-                if (i == 0 && regions.Count > 0 && t0 - regions[^1].End <= VadJoinGapCs
+                double t0 = Math.Max(offsetCs, startCs + WhisperNative.VadSegmentsGetSegmentT0(raw, i));
+                double t1 = startCs + WhisperNative.VadSegmentsGetSegmentT1(raw, i);
+                if (t1 <= t0)
+                {
+                    continue;
+                }
+                if (regions.Count > 0 && t0 - regions[^1].End <= VadJoinGapCs
                     && t1 - regions[^1].Start <= vadParams.MaxSpeechDurationS * 100)
                 {
-                    regions[^1] = (regions[^1].Start, t1);
+                    regions[^1] = (regions[^1].Start, Math.Max(t1, regions[^1].End));
                 }
                 else
                 {
