@@ -172,8 +172,9 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
             message.Request.Headers.Set("Content-Type", content.ContentType);
             message.Request.Headers.Set("Accept", "text/event-stream");
             message.Request.Content = content;
-            message.BufferResponse = false;
-            message.Apply(new RequestOptions { CancellationToken = token, ErrorOptions = ClientErrorBehaviors.NoThrow });
+            // Apply copies RequestOptions.BufferResponse (default true) onto the message: set it there, or the
+            // whole upstream stream is read before the first event is relayed.
+            message.Apply(new RequestOptions { CancellationToken = token, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = false });
             return message;
         }).ConfigureAwait(false);
 
