@@ -64,7 +64,10 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         };
         AuthenticationPolicy auth = d.ApiKey is { Length: > 0 } key
             ? ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(key), "api-key")
-            : new BearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope);
+            // The validator allows plain http only for loopback, where the SDK's policy would refuse every call.
+            : options.Endpoint.Scheme == Uri.UriSchemeHttp
+                ? new LoopbackBearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope)
+                : new BearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope);
         return new AudioClient(d.DeploymentName, auth, options);
     }
 
