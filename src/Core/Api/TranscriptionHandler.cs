@@ -141,7 +141,7 @@ public sealed class TranscriptionHandler(
         {
             StartEventStream(response, observer.Backend);
         }
-        await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result), aborted).ConfigureAwait(false);
+        await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result, request.IncludeLogprobs), aborted).ConfigureAwait(false);
         await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
         await response.Body.FlushAsync(aborted).ConfigureAwait(false);
         Log(context, request, routed.Backend, routed.Result.Duration, started);

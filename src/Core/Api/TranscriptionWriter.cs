@@ -243,11 +243,16 @@ public static class TranscriptionWriter
 
     public static byte[] SegmentEvent(TranscriptSegment s) => Event(w => WriteDiarizedSegment(w, s));
 
-    public static byte[] DoneEvent(TranscriptionResult r) => Event(w =>
+    /// <summary>The final event; carries the whole text's logprobs when the request asked for them (include[]=logprobs).</summary>
+    public static byte[] DoneEvent(TranscriptionResult r, bool includeLogprobs = false) => Event(w =>
     {
         w.WriteStartObject();
         w.WriteString("type", "transcript.text.done");
         w.WriteString("text", r.Text.Trim());
+        if (includeLogprobs && r.Logprobs is not null)
+        {
+            WriteLogprobs(w, r.Logprobs);
+        }
         WriteUsage(w, r);
         w.WriteEndObject();
     });

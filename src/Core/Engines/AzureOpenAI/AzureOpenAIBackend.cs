@@ -64,7 +64,10 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         };
         AuthenticationPolicy auth = d.ApiKey is { Length: > 0 } key
             ? ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(key), "api-key")
-            : new BearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope);
+            // The validator allows plain http only for loopback, where the SDK's policy would refuse every call.
+            : options.Endpoint.Scheme == Uri.UriSchemeHttp
+                ? new LoopbackBearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope)
+                : new BearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope);
         return new AudioClient(d.DeploymentName, auth, options);
     }
 
@@ -172,8 +175,9 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
             message.Request.Headers.Set("Content-Type", content.ContentType);
             message.Request.Headers.Set("Accept", "text/event-stream");
             message.Request.Content = content;
-            message.BufferResponse = false;
-            message.Apply(new RequestOptions { CancellationToken = token, ErrorOptions = ClientErrorBehaviors.NoThrow });
+            // Apply copies RequestOptions.BufferResponse (default true) onto the message: set it there, or the
+            // whole upstream stream is read before the first event is relayed.
+            message.Apply(new RequestOptions { CancellationToken = token, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = false });
             return message;
         }).ConfigureAwait(false);
 

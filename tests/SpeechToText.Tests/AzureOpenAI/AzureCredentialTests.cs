@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using Azure.Core;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SpeechToText.Core.Api;
+using SpeechToText.Core.Engines.AzureOpenAI;
+using SpeechToText.Tests.Http;
+using SpeechToText.Tests.Infrastructure;
+
+namespace SpeechToText.Tests.AzureOpenAI;
+
+/// <summary>How the service authenticates to Azure OpenAI, and that its credentials never reach a log.</summary>
+public class AzureCredentialTests
+{
+    /// <summary>Stands in for managed identity: hands out a fixed token and notes the scopes asked for.</summary>
+    private sealed class FixedTokenCredential(string token) : TokenCredential
+    {
+        public ConcurrentQueue<string> Scopes { get; } = new();
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            foreach (var scope in requestContext.Scopes)
+            {
+                Scopes.Enqueue(scope);
+            }
+            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    private const string GoodToken = "entra-token-2c9d41";
+
+    private static async Task<(HttpResponseMessage Response, FakeAzureOpenAIServer Fake)> TranscribeWithTokenAsync(FixedTokenCredential credential)
+    {
+        var fake = await FakeAzureOpenAIServer.StartAsync(new FakeAzureOptions
+        {
+            BearerToken = GoodToken,
+            Deployments = { ["aoai-4o"] = FakeDeploymentKind.Gpt4oTranscribe },
+        });
+        await using var host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Whisper:ModelPath", TestModels.Test);
+            var settings = AzureTestHost.Settings(fake.Endpoint.ToString().TrimEnd('/'),
+                [new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { ApiKey = "" }], ":");
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+            b.ConfigureServices(services => services.AddSingleton<TokenCredential>(credential));
+        });
+        var response = await AzureCalls.TranscribeAsync(host.CreateClient(), "gpt-4o-transcribe");
+        await response.Content.LoadIntoBufferAsync();
+        return (response, fake);
+    }
+
+    [Fact]
+    public async Task Without_an_api_key_the_service_sends_an_entra_id_bearer_token()
+    {
+        var credential = new FixedTokenCredential(GoodToken);
+        var (response, fake) = await TranscribeWithTokenAsync(credential);
+        await using (fake)
+        using (response)
+        {
+            Assert.Equal("Hello from aoai-4o. This is a fake transcript.", (await AzureCalls.JsonAsync(response)).GetProperty("text").GetString());
+            var sent = Assert.Single(fake.Requests);
+            Assert.Equal("Bearer " + GoodToken, sent.Headers["Authorization"]);
+            Assert.False(sent.Headers.ContainsKey("api-key"));
+            Assert.Equal([AzureOpenAIBackend.TokenScope], credential.Scopes.Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task A_token_azure_rejects_is_502_upstream_auth_failed_not_401()
+    {
+        var (response, fake) = await TranscribeWithTokenAsync(new FixedTokenCredential("expired-token"));
+        await using (fake)
+        using (response)
+        {
+            var error = await AzureCalls.ErrorAsync(response, HttpStatusCode.BadGateway, null, "upstream_auth_failed");
+            Assert.Contains(fake.Requests[^1].RequestId, error.GetProperty("message").GetString());
+            // Our credential is wrong, retrying will not fix it.
+            Assert.Single(fake.Requests);
+        }
+    }
+
+    [Fact]
+    public async Task Api_key_and_client_keys_never_reach_the_log_even_at_trace_level()
+    {
+        const string upstreamKey = "upstream-secret-a91f27e4c0";
+        const string wrongUpstreamKey = "upstream-secret-wrong-5d13b8";
+        const string clientKey = "client-secret-7e02c4aa9b";
+        const string otherClientKey = "client-secret-unknown-33f1d0";
+        await using var host = await AzureTestHost.StartAsync(
+            [
+                new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { ApiKey = upstreamKey },
+                new("gpt-4o-badkey", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { ApiKey = wrongUpstreamKey },
+            ],
+            new Dictionary<string, string?>
+            {
+                ["Auth__Keys__0__Sha256"] = AuthOptions.HashKey(clientKey),
+                ["Logging__LogLevel__Default"] = "Trace",
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
+            },
+            new FakeAzureOptions { ApiKey = upstreamKey, Deployments = { ["aoai-4o"] = FakeDeploymentKind.Gpt4oTranscribe } });
+
+        async Task<HttpStatusCode> CallAsync(string key, string model, params (string, string)[] fields)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/transcriptions")
+            {
+                Content = Multipart.Form(AzureCalls.Upload, AzureCalls.UploadName, model, fields),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await host.Client.SendAsync(request);
+            await response.Content.ReadAsStringAsync();
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", ("prompt", "hello")));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", ("stream", "true")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(otherClientKey, "gpt-4o-transcribe"));
+        Assert.Equal(HttpStatusCode.BadGateway, await CallAsync(clientKey, "gpt-4o-badkey"));
+        host.Fake.Enqueue(FakeResponse.Status(500).Times(2));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe"));
+        host.Fake.Enqueue(FakeResponse.Status(500).Always());
+        Assert.Equal(HttpStatusCode.BadGateway, await CallAsync(clientKey, "gpt-4o-transcribe"));
+        host.Fake.Clear();
+
+        // Let the last lines arrive, then check the log really is at trace level and mentions the calls.
+        await AzureCalls.LogLineAsync(host.Server, 0, "aoai-4o", "attempt");
+        var logs = host.Server.Logs;
+        Assert.Contains("trce:", logs);
+        Assert.Contains("dbug:", logs);
+        foreach (var secret in new[] { upstreamKey, wrongUpstreamKey, clientKey, otherClientKey })
+        {
+            Assert.DoesNotContain(secret, logs);
+        }
+    }
+}
