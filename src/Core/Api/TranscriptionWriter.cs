@@ -33,6 +33,10 @@ public static class TranscriptionWriter
     public static byte[] Render(TranscriptionResult result, ResponseFormat format, TranscriptionRequest? request = null) =>
         result.Raw is { } raw && raw.Format == format.ToWire() ? raw.Bytes : RenderOwn(result, format, request);
 
+    /// <summary>verbose_json with segments and words chosen directly, for callers without a request (a job's output files).</summary>
+    public static byte[] VerboseJson(TranscriptionResult result, bool segments, bool words) =>
+        Json(w => WriteVerboseJson(w, result, segments, words));
+
     private static byte[] RenderOwn(TranscriptionResult result, ResponseFormat format, TranscriptionRequest? request) => format switch
     {
         ResponseFormat.Json => Json(w => WriteJsonBody(w, result, request?.IncludeLogprobs == true)),
