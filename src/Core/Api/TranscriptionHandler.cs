@@ -109,7 +109,7 @@ public sealed class TranscriptionHandler(
             {
                 if (!response.HasStarted)
                 {
-                    StartEventStream(response, observer.Backend);
+                    StartEventStream(response, observer.Backend, observer.FellBackFrom);
                 }
                 await response.Body.WriteAsync(ev, aborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
@@ -139,7 +139,7 @@ public sealed class TranscriptionHandler(
         }
         if (!response.HasStarted)
         {
-            StartEventStream(response, observer.Backend);
+            StartEventStream(response, observer.Backend, observer.FellBackFrom);
         }
         await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result, request.IncludeLogprobs), aborted).ConfigureAwait(false);
         await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public sealed class TranscriptionHandler(
         Log(context, request, routed.Backend, routed.Result.Duration, started);
     }
 
-    private static void StartEventStream(HttpResponse response, string? backend)
+    private static void StartEventStream(HttpResponse response, string? backend, string? fellBackFrom)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -156,6 +156,10 @@ public sealed class TranscriptionHandler(
         if (backend is not null)
         {
             response.Headers[BackendHeader] = backend;
+        }
+        if (fellBackFrom is not null)
+        {
+            response.Headers[FallbackHeader] = fellBackFrom;
         }
         // Send headers now; output buffering/compression would hold deltas back.
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -178,7 +182,13 @@ public sealed class TranscriptionHandler(
         /// <summary>The backend producing the events (set by the router before it calls one).</summary>
         public volatile string? Backend;
 
-        public void OnBackendSelected(string backend) => Backend = backend;
+        public volatile string? FellBackFrom;
+
+        public void OnBackendSelected(string backend, string? fellBackFrom)
+        {
+            Backend = backend;
+            FellBackFrom = fellBackFrom;
+        }
 
         public void OnUpstreamEvent(string json) => writer.TryWrite(TranscriptionWriter.RawEvent(json));
 

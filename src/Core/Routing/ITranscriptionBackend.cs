@@ -18,8 +18,8 @@ public interface ITranscriptionObserver
     /// <summary>An upstream's own stream event (its JSON), relayed as it is.</summary>
     void OnUpstreamEvent(string json);
 
-    /// <summary>Which backend is about to produce the events (the first one, or a fallback).</summary>
-    void OnBackendSelected(string backend);
+    /// <summary>Which backend is about to produce the events, and the model that failed before it (fallbacks only).</summary>
+    void OnBackendSelected(string backend, string? fellBackFrom);
 }
 
 /// <summary>One kind of engine that can serve a <see cref="ModelEntry"/>.</summary>

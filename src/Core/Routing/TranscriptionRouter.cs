@@ -55,7 +55,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
             }
             var backend = BackendFor(candidate);
             var name = backend.DescribeFor(candidate);
-            tracking?.OnBackendSelected(name);
+            tracking?.OnBackendSelected(name, lastFailure is null ? null : model.Id);
             try
             {
                 var result = await backend.TranscribeAsync(request, candidate, tracking, cancellationToken).ConfigureAwait(false);
@@ -114,6 +114,6 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
             inner.OnUpstreamEvent(json);
         }
 
-        public void OnBackendSelected(string backend) => inner.OnBackendSelected(backend);
+        public void OnBackendSelected(string backend, string? fellBackFrom) => inner.OnBackendSelected(backend, fellBackFrom);
     }
 }

@@ -51,6 +51,7 @@ public class AzureFallbackTests(AzureServerFixture fixture)
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("whisper.cpp", AzureCalls.Header(response, "x-stt-backend"));
+        Assert.Equal("gpt-4o-fallback", AzureCalls.Header(response, "x-stt-fallback-from"));
         Assert.Contains("\"type\":\"transcript.text.done\"", body);
         Assert.EndsWith("data: [DONE]\n\n", body);
         Assert.Equal(3, Host.Fake.Requests.Count);
