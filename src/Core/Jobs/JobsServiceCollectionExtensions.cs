@@ -22,6 +22,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<ManifestStore>();
         services.TryAddSingleton<IChunkPlanner, FixedLengthChunkPlanner>();
         services.TryAddSingleton<PipelineSteps>();
+        services.TryAddSingleton<WorkItemRunner>();
         services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>
         {
             if (string.IsNullOrWhiteSpace(api.LargeFileHint) && storage.Value.IsConfigured)

@@ -400,6 +400,21 @@ public sealed class PipelineSteps
         }
     }
 
+    /// <summary>Planning kept failing (not the input's fault as far as we know): the job is recorded as failed so the blob is not retried forever.</summary>
+    public async Task RecordPlanFailureAsync(string blobName, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var props = (await _storage.Input.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            var input = new JobInput(_storage.Options.InputContainer, blobName, props.ETag.ToString(), props.ContentLength);
+            await RejectAsync(JobManifest.IdFor(input.Container, blobName, input.ETag), input,
+                new JobSettings { Model = _options.DefaultModel, Formats = [] }, DateTimeOffset.UtcNow, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
     public static string StatusName(string inputName) => $"{inputName}.status.json";
 
     private async Task RejectAsync(string jobId, JobInput input, JobSettings settings, DateTimeOffset created, string reason, CancellationToken cancellationToken)
