@@ -39,6 +39,8 @@ public sealed class JobManifest
     /// <summary>Blob names in the output container, once written.</summary>
     public List<string> Outputs { get; set; } = [];
     public string? Error { get; set; }
+    /// <summary>Set once the stitch work item went out; a redelivered chunk item re-sends it only while this is false.</summary>
+    public bool StitchEnqueued { get; set; }
 
     [JsonIgnore]
     public int ChunksDone => Chunks.Count(c => c.State == ChunkState.Done);

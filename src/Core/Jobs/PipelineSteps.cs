@@ -210,7 +210,7 @@ public sealed class PipelineSteps
         if (chunk.State == ChunkState.Done)
         {
             // A redelivery after the chunk was recorded: make sure the stitch went out (a crash may have come in between).
-            if (manifest.State == JobState.Stitching)
+            if (manifest is { State: JobState.Stitching, StitchEnqueued: false })
             {
                 await EnqueueStitchAsync(item.JobId, cancellationToken).ConfigureAwait(false);
             }
@@ -273,8 +273,20 @@ public sealed class PipelineSteps
         }
     }
 
-    private Task EnqueueStitchAsync(string jobId, CancellationToken cancellationToken) =>
-        _storage.StitchQueue.SendMessageAsync(new ChunkWorkItem(jobId, StitchIndex).ToJson(), cancellationToken);
+    /// <summary>Sends the stitch work item, then notes that in the manifest (a crash in between only means one more, harmless, stitch).</summary>
+    private async Task EnqueueStitchAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await _storage.StitchQueue.SendMessageAsync(new ChunkWorkItem(jobId, StitchIndex).ToJson(), cancellationToken).ConfigureAwait(false);
+        await _manifests.UpdateAsync(jobId, m =>
+        {
+            if (m.StitchEnqueued)
+            {
+                return false;
+            }
+            m.StitchEnqueued = true;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stitches the chunk results into the transcripts and completes the job. Idempotent: outputs are overwritten.</summary>
     public async Task StitchAsync(string jobId, CancellationToken cancellationToken)
