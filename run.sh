@@ -8,4 +8,15 @@ bash scripts/setup.sh
 dotnet build src/Server -c Release -nologo -v quiet >/dev/null || dotnet build src/Server -c Release -nologo
 export Whisper__ModelPath="$(bash scripts/model.sh)"
 log "model: $Whisper__ModelPath"
-exec dotnet src/Server/bin/Release/net10.0/SpeechToText.Server.dll "$@"
+
+# The blob pipeline runs against Azurite on loopback (data under the cache, so jobs survive a restart)
+# unless Storage__ConnectionString / Storage__BlobServiceUri point elsewhere. STT_NO_AZURITE=1 skips it.
+if [ -z "${Storage__ConnectionString:-}${Storage__BlobServiceUri:-}" ] && [ "${STT_NO_AZURITE:-0}" != "1" ]; then
+  bash scripts/azurite.sh start
+  trap 'bash scripts/azurite.sh stop' EXIT
+  trap 'exit 130' INT TERM
+  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${AZURITE_QUEUE_PORT:-10001}/devstoreaccount1;"
+  export Pipeline__Enabled="${Pipeline__Enabled:-true}"
+  log "blob pipeline: drop audio into Azurite's 'audio-in' container; transcripts appear in 'transcripts'"
+fi
+dotnet src/Server/bin/Release/net10.0/SpeechToText.Server.dll "$@"

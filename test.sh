@@ -9,6 +9,10 @@ bash scripts/setup.sh || exit 1
 # What the tests use to make sample audio in every container, and the Node SDK conformance client.
 apt_need ffmpeg espeak-ng sox || exit 1
 (cd tests/node && { [ -d node_modules/openai ] || npm ci --silent --no-audit --no-fund; }) || die "npm ci in tests/node failed"
+# Azurite for the pipeline tests: installed into the cache here; each test run starts its own instance
+# on free ports with a temp data folder (tests/SpeechToText.Tests/Jobs/AzuriteFixture.cs).
+AZURITE_BIN="$(bash scripts/azurite.sh install)" || die "installing Azurite failed"
+export AZURITE_BIN
 
 results="$REPO_ROOT/.local/test-results"
 rm -rf "$results" && mkdir -p "$results"

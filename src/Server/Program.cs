@@ -1,7 +1,9 @@
 using SpeechToText.Core;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Jobs;
 using SpeechToText.Server;
+using SpeechToText.Server.Jobs;
 
 // Small command-line verbs used by scripts/ (no server started).
 if (ServerCommands.TryRun(args, out var exitCode))
@@ -12,12 +14,26 @@ if (ServerCommands.TryRun(args, out var exitCode))
 // Content root = the app folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSpeechToText(builder.Configuration);
+// The blob pipeline: status endpoints and the 413 hint whenever storage is configured; the watcher and
+// queue workers only with Pipeline:Enabled.
+builder.Services.AddTranscriptionJobs(builder.Configuration);
+var storageConfigured = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.IsConfigured == true;
+if (builder.Configuration.GetValue<bool>($"{PipelineOptions.Section}:{nameof(PipelineOptions.Enabled)}"))
+{
+    builder.Services.AddHostedService<BlobWatcher>();
+    builder.Services.AddHostedService<ChunkQueueWorker>();
+    builder.Services.AddHostedService<StitchQueueWorker>();
+}
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 var binding = ListenAddress.Configure(builder);
 
 var app = builder.Build();
 app.UseAudioApi();
 app.MapAudioApi();
+if (storageConfigured)
+{
+    app.MapJobsApi();
+}
 ListenAddress.LogStartup(app, binding);
 await app.RunAsync();
 return 0;

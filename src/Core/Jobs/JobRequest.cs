@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using SpeechToText.Core.Api;
+using SpeechToText.Core.Audio;
+using SpeechToText.Core.Routing;
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.Core.Jobs;
+
+/// <summary>
+/// A job's options from the input blob. Two sources, per field: the sidecar <c>&lt;name&gt;.json</c> next to
+/// the blob (<c>{"model","language","prompt","formats"}</c>) wins over the blob's metadata
+/// (<c>stt_model</c>, <c>stt_language</c>, <c>stt_prompt</c>, <c>stt_formats</c>); what neither sets takes the
+/// defaults (<see cref="PipelineOptions.DefaultModel"/>, detected language, all five outputs). Upload the
+/// sidecar before the audio: the blob is planned as soon as it is seen.
+/// </summary>
+public static class JobRequest
+{
+    public const string MetadataModel = "stt_model";
+    public const string MetadataLanguage = "stt_language";
+    public const string MetadataPrompt = "stt_prompt";
+    public const string MetadataFormats = "stt_formats";
+
+    public const string SidecarSuffix = ".json";
+
+    /// <summary>Sidecars and the status documents are not audio: the watcher skips them.</summary>
+    public static bool IsSidecar(string blobName) => blobName.EndsWith(SidecarSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads metadata and the sidecar (raw, not yet validated).</summary>
+    public static async Task<RawJobOptions> ReadAsync(BlobContainerClient container, string blobName, IDictionary<string, string> metadata,
+        CancellationToken cancellationToken)
+    {
+        string? Meta(string key) => metadata.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        var raw = new RawJobOptions(Meta(MetadataModel), Meta(MetadataLanguage), Meta(MetadataPrompt), Meta(MetadataFormats));
+        BinaryData sidecar;
+        try
+        {
+            sidecar = (await container.GetBlobClient(blobName + SidecarSuffix).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return raw;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(sidecar.ToMemory());
+            var root = doc.RootElement;
+            string? Str(string name) => root.TryGetProperty(name, out var p) ? p.ValueKind switch
+            {
+                JsonValueKind.String => p.GetString(),
+                JsonValueKind.Array => string.Join(",", p.EnumerateArray().Select(x => x.GetString())),
+                _ => throw new JobRejectedException($"Sidecar field '{name}' must be a string."),
+            } : null;
+            return new RawJobOptions(Str("model") ?? raw.Model, Str("language") ?? raw.Language, Str("prompt") ?? raw.Prompt,
+                Str("formats") ?? raw.Formats);
+        }
+        catch (JsonException e)
+        {
+            throw new JobRejectedException($"The sidecar {blobName}{SidecarSuffix} is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Applies defaults and validates with the same catalog and rules as the HTTP API; throws
+    /// <see cref="JobRejectedException"/> with the reason.
+    /// </summary>
+    public static (JobSettings Settings, ModelEntry Model) Validate(RawJobOptions raw, PipelineOptions pipeline, TranscriptionRouter router)
+    {
+        var formats = ParseFormats(raw.Formats);
+        string? language = null;
+        if (raw.Language is { } lang)
+        {
+            language = WhisperLanguages.NormalizeToCode(lang) ?? throw new JobRejectedException($"Unknown language '{lang}'.");
+        }
+        var settings = new JobSettings { Model = raw.Model ?? pipeline.DefaultModel, Language = language, Prompt = raw.Prompt, Formats = formats };
+        using var probe = BuildRequest(settings, null, AudioUpload.FromBytes("probe.wav", []), null);
+        try
+        {
+            return (settings, router.Validate(probe));
+        }
+        catch (ApiError e)
+        {
+            throw new JobRejectedException(e.Message);
+        }
+    }
+
+    /// <summary>The request a chunk is transcribed with: as much detail as the model can give (verbose, words and segments).</summary>
+    public static TranscriptionRequest BuildRequest(JobSettings settings, ModelEntry? model, AudioUpload audio, string? prompt)
+    {
+        bool verbose = model is null || model.Capabilities.TranscriptionFormats.Contains(ResponseFormat.VerboseJson);
+        return new TranscriptionRequest
+        {
+            Task = TranscriptionTask.Transcribe,
+            File = audio,
+            Model = settings.Model,
+            Language = settings.Language,
+            Prompt = model is null || model.Capabilities.Prompt ? prompt ?? settings.Prompt : null,
+            ResponseFormat = verbose ? ResponseFormat.VerboseJson : ResponseFormat.Json,
+            ResponseFormatGiven = true,
+            Granularities = verbose && model?.Capabilities.TimestampGranularities != false
+                ? TimestampGranularity.Segment | TimestampGranularity.Word
+                : TimestampGranularity.None,
+        };
+    }
+
+    private static IReadOnlyList<string> ParseFormats(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return TranscriptOutputs.All;
+        }
+        var list = new List<string>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ext = part.ToLowerInvariant() switch
+            {
+                "json" => "json",
+                "verbose_json" or "verbose.json" => "verbose.json",
+                "srt" => "srt",
+                "vtt" => "vtt",
+                "txt" or "text" => "txt",
+                _ => throw new JobRejectedException($"Unknown output format '{part}'; use json, verbose_json, srt, vtt or txt."),
+            };
+            if (!list.Contains(ext))
+            {
+                list.Add(ext);
+            }
+        }
+        return list;
+    }
+}
+
+/// <summary>Options as found on the blob, before defaults and validation.</summary>
+public sealed record RawJobOptions(string? Model, string? Language, string? Prompt, string? Formats);
+
+/// <summary>The input cannot become a transcript (bad options, too large, not audio): the job fails at once with this reason.</summary>
+public sealed class JobRejectedException(string message, Exception? inner = null) : Exception(message, inner);
