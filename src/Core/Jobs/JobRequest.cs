@@ -106,28 +106,14 @@ public static class JobRequest
 
     private static IReadOnlyList<string> ParseFormats(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        try
         {
-            return TranscriptOutputs.All;
+            return TranscriptFiles.Select(string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
-        var list = new List<string>();
-        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        catch (ArgumentException e)
         {
-            var ext = part.ToLowerInvariant() switch
-            {
-                "json" => "json",
-                "verbose_json" or "verbose.json" => "verbose.json",
-                "srt" => "srt",
-                "vtt" => "vtt",
-                "txt" or "text" => "txt",
-                _ => throw new JobRejectedException($"Unknown output format '{part}'; use json, verbose_json, srt, vtt or txt."),
-            };
-            if (!list.Contains(ext))
-            {
-                list.Add(ext);
-            }
+            throw new JobRejectedException(e.Message);
         }
-        return list;
     }
 }
 

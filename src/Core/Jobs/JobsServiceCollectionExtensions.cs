@@ -20,7 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton<JobStorage>();
         services.TryAddSingleton<ManifestStore>();
-        services.TryAddSingleton<IChunkPlanner, FixedLengthChunkPlanner>();
+        services.TryAddSingleton<IChunkPlanner, SileroChunkPlanner>();
         services.TryAddSingleton<PipelineSteps>();
         services.TryAddSingleton<WorkItemRunner>();
         services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>

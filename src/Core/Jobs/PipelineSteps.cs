@@ -310,13 +310,13 @@ public sealed class PipelineSteps
         {
             transcripts.Add(new ChunkTranscript(c.Plan, await LoadResultAsync(jobId, c.Index, cancellationToken).ConfigureAwait(false)));
         }
-        var stitched = TranscriptStitcher.Stitch(transcripts);
+        var stitched = TranscriptStitcher.Stitch(transcripts, manifest.DurationSeconds ?? transcripts.Max(t => t.Chunk.End));
         var outputs = new List<string>();
-        foreach (var ext in manifest.Options.Formats)
+        foreach (var (ext, file) in TranscriptFiles.Render(stitched, manifest.Options.Formats))
         {
             var name = $"{manifest.Input.Name}.{ext}";
-            await _storage.Output.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(TranscriptFiles.Render(stitched, ext)),
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = ContentTypeOf(ext) } }, cancellationToken).ConfigureAwait(false);
+            await _storage.Output.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(file.Body),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = file.ContentType } }, cancellationToken).ConfigureAwait(false);
             outputs.Add(name);
         }
         var completed = await _manifests.UpdateAsync(jobId, m =>
@@ -462,21 +462,7 @@ public sealed class PipelineSteps
         JobRequest.BuildRequest(settings, null, AudioUpload.FromBytes("probe.wav", []), null);
 
     /// <summary>How long chunks may be for the backend that serves <paramref name="model"/>.</summary>
-    internal ChunkLimits ChunkLimitsFor(ModelEntry model)
-    {
-        if (model.Backend == BackendKind.Local)
-        {
-            return new ChunkLimits { TargetSeconds = _options.LocalChunkTargetSeconds, MaxSeconds = _options.LocalChunkTargetSeconds * 1.2 };
-        }
-        // Azure whisper: 25 MB per request as 16 kHz mono 16-bit WAV (32 000 bytes/s); gpt-4o: 1400 s.
-        double max = Math.Min(model.Capabilities.MaxAudioSeconds ?? double.MaxValue, (25 * 1000 * 1000 - 44) / 32_000.0);
-        return new ChunkLimits { TargetSeconds = Math.Floor(max * 0.85), MaxSeconds = Math.Floor(max) };
-    }
+    internal ChunkLimits ChunkLimitsFor(ModelEntry model) =>
+        BackendChunkLimits.ForBackend(model.Backend, model.Kind, model.Backend == BackendKind.Local ? _options.LocalChunkTargetSeconds : null);
 
-    private static string ContentTypeOf(string ext) => ext switch
-    {
-        "json" or "verbose.json" => "application/json",
-        "vtt" => "text/vtt; charset=utf-8",
-        _ => "text/plain; charset=utf-8",
-    };
 }

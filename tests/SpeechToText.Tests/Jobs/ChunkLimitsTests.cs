@@ -13,7 +13,9 @@ public sealed class ChunkLimitsTests
 
         Assert.Equal((300.0, 600.0, 30.0), (byDefault.TargetSeconds, byDefault.MaxSeconds, byDefault.SearchWindowSeconds));
         Assert.Equal((420.0, 840.0), (configured.TargetSeconds, configured.MaxSeconds));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BackendChunkLimits.ForBackend(BackendKind.Local, ModelKind.Whisper, 30));
+        var shortTarget = BackendChunkLimits.ForBackend(BackendKind.Local, ModelKind.Whisper, 30);
+        Assert.Equal((30.0, 60.0, 10.0), (shortTarget.TargetSeconds, shortTarget.MaxSeconds, shortTarget.SearchWindowSeconds));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackendChunkLimits.ForBackend(BackendKind.Local, ModelKind.Whisper, 4));
     }
 
     [Theory]
