@@ -13,6 +13,13 @@ apt_need ffmpeg espeak-ng sox || exit 1
 # on free ports with a temp data folder (tests/SpeechToText.Tests/Jobs/AzuriteFixture.cs).
 AZURITE_BIN="$(bash scripts/azurite.sh install)" || die "installing Azurite failed"
 export AZURITE_BIN
+# The offline Bicep syntax check (tree-sitter-bicep with web-tree-sitter), run by the infra tests.
+(cd tests/bicep && { [ -d node_modules/tree-sitter-bicep ] || npm ci --silent --no-audit --no-fund; }) || die "npm ci in tests/bicep failed"
+
+# src/Functions is outside Functions.sln and nothing depends on it: its Azure Functions worker packages
+# restore only where the full NuGet is reachable. Built when they restore; otherwise one line says why.
+functions_status="$(bash scripts/build-functions.sh)"
+functions_rc=$?
 
 results="$REPO_ROOT/.local/test-results"
 rm -rf "$results" && mkdir -p "$results"
@@ -29,6 +36,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+echo "$functions_status"
+if [ "$functions_rc" -ne 0 ]; then
+  failed=$((failed + 1))   # the packages restored but the project does not build: a real failure
+fi
 if [ "$files" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
   # The run failed without a failing test result (build error, crashed test host): count it as a failure.
   failed=$((failed + 1))

@@ -47,3 +47,27 @@ with_lock() {
   flock -u "$lockfd"
   return $rc
 }
+
+# official_model NAME: prints the path of the official whisper.cpp model ggml-NAME.bin in the cache,
+# downloading it first (SHA-1 verified) unless STT_OFFLINE=1. Returns 1 when it cannot be had, 2 for an unknown NAME.
+official_model() {
+  local name="$1"
+  declare -A sha1=(
+    [tiny.en]=c78c86eb1a8faa21b369bcd33207cc90d64ae9df [base.en]=137c40403d78fd54d454da0f9bd998f78703390c
+    [tiny]=bd577a113a864445d4c299885e0cb97d4ba92b5f [base]=465707469ff3a37a2b9b8d8f89f2f99de7299dac)
+  if [ -z "${sha1[$name]:-}" ]; then warn "model '$name' is unknown: known models are ${!sha1[*]}"; return 2; fi
+  local models="$CACHE_ROOT/models"; mkdir -p "$models"
+  local file="$models/ggml-$name.bin"
+  if [ -f "$file" ]; then echo "$file"; return 0; fi
+  [ "${STT_OFFLINE:-}" != "1" ] || return 1
+  local url="https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-$name.bin"
+  log "downloading ggml-$name.bin (official whisper.cpp model)"
+  if curl -fsSL --connect-timeout 5 --max-time 600 -o "$file.part" "$url" 2>/dev/null; then
+    if [ "$(sha1sum "$file.part" | cut -d' ' -f1)" = "${sha1[$name]}" ]; then
+      mv "$file.part" "$file"; log "verified SHA-1 of ggml-$name.bin"; echo "$file"; return 0
+    fi
+    warn "ggml-$name.bin failed its SHA-1 check; discarded"
+  fi
+  rm -f "$file.part"
+  return 1
+}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SpeechToText.Core.Engines;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
@@ -26,15 +27,33 @@ public static class AudioApi
             ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Transcribe));
         endpoints.MapPost("/v1/audio/translations", ctx =>
             ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Translate));
-        endpoints.MapGet("/v1/models", ctx => WriteJsonAsync(ctx, w => WriteModelList(w, ctx.RequestServices)));
+        endpoints.MapGet("/v1/models", ModelsAsync);
         endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, string id) =>
         {
             var catalog = ctx.RequestServices.GetRequiredService<ModelCatalog>();
             var entry = catalog.Resolve(id);
             return WriteJsonAsync(ctx, w => WriteModel(w, entry, ctx.RequestServices.GetService<IWhisperEngine>()?.Status));
         });
-        endpoints.MapGet("/health", ctx => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices)));
+        endpoints.MapGet("/health", HealthAsync);
         return endpoints;
+    }
+
+    /// <summary>GET /v1/models: OpenAI's list shape plus backend, formats and capabilities.</summary>
+    public static Task ModelsAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteModelList(w, ctx.RequestServices));
+
+    /// <summary>GET /health: the local model (loaded, synthetic, or why not) and the engine's slots and queue.</summary>
+    public static Task HealthAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices));
+
+    /// <summary>
+    /// Runs one endpoint behind the same error envelope and API-key check that <see cref="UseAudioApi"/> puts in
+    /// front of every endpoint, for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions).
+    /// </summary>
+    public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint)
+    {
+        var services = ctx.RequestServices;
+        var keys = new ApiKeyMiddleware(endpoint, services.GetRequiredService<ApiKeyValidator>());
+        var errors = new ApiErrorMiddleware(keys.InvokeAsync, services.GetRequiredService<ILogger<ApiErrorMiddleware>>());
+        return errors.InvokeAsync(ctx);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, Action<Utf8JsonWriter> write)

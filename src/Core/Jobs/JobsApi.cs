@@ -15,23 +15,29 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/transcription-jobs/{id}", async (HttpContext ctx, string id) =>
-        {
-            var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
-            var found = JobManifest.IsValidId(id) ? await steps.Manifests.TryReadAsync(id, ctx.RequestAborted).ConfigureAwait(false) : null;
-            await WriteAsync(ctx, steps, found?.Manifest, $"No transcription job with id '{id}'.").ConfigureAwait(false);
-        });
-        endpoints.MapGet("/v1/transcription-jobs", async (HttpContext ctx) =>
-        {
-            var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
-            if (ctx.Request.Query["input"].ToString() is not { Length: > 0 } input)
-            {
-                throw ApiError.MissingField("input");
-            }
-            var manifest = await steps.FindByInputAsync(input, ctx.RequestAborted).ConfigureAwait(false);
-            await WriteAsync(ctx, steps, manifest, $"No transcription job for input '{input}'.").ConfigureAwait(false);
-        });
+        endpoints.MapGet("/v1/transcription-jobs/{id}", (HttpContext ctx, string id) => JobAsync(ctx, id));
+        endpoints.MapGet("/v1/transcription-jobs", JobByInputAsync);
         return endpoints;
+    }
+
+    /// <summary>GET /v1/transcription-jobs/{id}; shared by every host.</summary>
+    public static async Task JobAsync(HttpContext ctx, string id)
+    {
+        var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
+        var found = JobManifest.IsValidId(id) ? await steps.Manifests.TryReadAsync(id, ctx.RequestAborted).ConfigureAwait(false) : null;
+        await WriteAsync(ctx, steps, found?.Manifest, $"No transcription job with id '{id}'.").ConfigureAwait(false);
+    }
+
+    /// <summary>GET /v1/transcription-jobs?input=&lt;blob name&gt;; shared by every host.</summary>
+    public static async Task JobByInputAsync(HttpContext ctx)
+    {
+        var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
+        if (ctx.Request.Query["input"].ToString() is not { Length: > 0 } input)
+        {
+            throw ApiError.MissingField("input");
+        }
+        var manifest = await steps.FindByInputAsync(input, ctx.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(ctx, steps, manifest, $"No transcription job for input '{input}'.").ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext ctx, PipelineSteps steps, JobManifest? manifest, string notFound)

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using SpeechToText.Core.Api;
+
+namespace SpeechToText.Functions.Http;
+
+/// <summary>GET /v1/models: the one catalog (local whisper and Azure OpenAI deployments).</summary>
+public sealed class ModelsFunction
+{
+    [Function("Models")]
+    public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest request) =>
+        AudioApi.InvokeAsync(request.HttpContext, AudioApi.ModelsAsync);
+}

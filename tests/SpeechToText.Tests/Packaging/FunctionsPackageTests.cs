@@ -1,0 +1,94 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json;
+using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Http;
+using SpeechToText.Tests.Infrastructure;
+
+namespace SpeechToText.Tests.Packaging;
+
+/// <summary>
+/// The deployable zip: its layout is complete, and its native parts (whisper.cpp, ffmpeg, the VAD model) load
+/// and run from the unpacked folder, driven by src/Server (the Functions worker cannot be built here; both
+/// hosts run the same Core with the same native/ and models/ layout).
+/// </summary>
+public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixture<FunctionsPackage>
+{
+    private static readonly string[] Required =
+    [
+        "host.json", "native/libwhisper.so.1", "native/libggml.so.0", "native/libggml-base.so.0", "native/libggml-cpu.so.0",
+        "native/ffmpeg", "models/ggml-silero-v6.2.0.bin",
+    ];
+
+    private Dictionary<string, string?> UnpackedNative(string? model) => new()
+    {
+        ["Whisper__NativeDirectory"] = Path.Combine(package.Unpacked, "native"),
+        ["Whisper__VadModelPath"] = Path.Combine(package.Unpacked, "models", "ggml-silero-v6.2.0.bin"),
+        ["FFMPEG_PATH"] = Path.Combine(package.Unpacked, "native", "ffmpeg"),
+        ["Audio__FfmpegPath"] = Path.Combine(package.Unpacked, "native", "ffmpeg"),
+        ["Whisper__ModelPath"] = model ?? "",
+        ["WHISPER_MODEL"] = "",
+    };
+
+    [Fact]
+    public void The_zip_holds_the_native_libraries_ffmpeg_the_VAD_model_and_host_json()
+    {
+        using var zip = ZipFile.OpenRead(package.Zip);
+        var entries = zip.Entries.ToDictionary(e => e.FullName);
+        Assert.All(Required, name => Assert.True(entries.ContainsKey(name), $"{name} is missing from the zip"));
+        // Unix mode in the upper 16 bits of the external attributes: ffmpeg must stay executable.
+        var mode = (UnixFileMode)((entries["native/ffmpeg"].ExternalAttributes >> 16) & 0x1FF);
+        Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"native/ffmpeg has mode {mode}");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True((File.GetUnixFileMode(Path.Combine(package.Unpacked, "native", "ffmpeg")) & UnixFileMode.UserExecute) != 0,
+                "ExtractToDirectory dropped ffmpeg's execute bit");
+        }
+    }
+
+    [Fact]
+    public void The_script_says_what_the_package_lacks_here()
+    {
+        using var zip = ZipFile.OpenRead(package.Zip);
+        bool hasModel = zip.Entries.Any(e => e.FullName == "models/ggml-tiny.en.bin");
+        Assert.Contains(hasModel ? "whisper model: ggml-tiny.en.bin (SHA-1 verified)" : "packaging WITHOUT a whisper model", package.ScriptOutput);
+        bool hasWorker = zip.Entries.Any(e => e.FullName == "SpeechToText.Functions.dll");
+        Assert.Contains(hasWorker ? "worker: included" : "worker: MISSING", package.ScriptOutput);
+    }
+
+    [Fact]
+    public async Task The_unpacked_native_folder_transcribes_an_mp3()
+    {
+        await using var server = await ServerProcess.StartAsync(UnpackedNative(TestModels.Test));
+        using var response = await server.Client.PostAsync("v1/audio/transcriptions", Multipart.Form(AudioSamples.Shared.Mp3, "whisper-1"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body + "\n" + server.Logs);
+        Assert.True(JsonDocument.Parse(body).RootElement.TryGetProperty("text", out _), body);
+        // whisper.cpp and ggml were mapped from the unpacked folder, not from the test's own native/.
+        var maps = await File.ReadAllTextAsync($"/proc/{server.ProcessId}/maps");
+        Assert.Contains(Path.Combine(package.Unpacked, "native", "libwhisper.so.1"), maps);
+        Assert.Contains(Path.Combine(package.Unpacked, "native", "libggml-cpu.so.0"), maps);
+    }
+
+    [Fact]
+    public async Task Without_a_whisper_model_health_and_models_say_the_local_model_is_unavailable()
+    {
+        await using var server = await ServerProcess.StartAsync(UnpackedNative(model: null));
+        // The model load runs in the background from the start; wait until it has reported its outcome.
+        var health = JsonDocument.Parse(await server.Client.GetStringAsync("health"));
+        for (int i = 0; i < 100 && !health.RootElement.GetProperty("local_model").TryGetProperty("error", out _); i++)
+        {
+            health.Dispose();
+            await Task.Delay(100);
+            health = JsonDocument.Parse(await server.Client.GetStringAsync("health"));
+        }
+        using var final = health;
+        Assert.Equal("degraded", final.RootElement.GetProperty("status").GetString());
+        var local = final.RootElement.GetProperty("local_model");
+        Assert.False(local.GetProperty("loaded").GetBoolean());
+        Assert.Contains("No whisper model is configured", local.GetProperty("error").GetString());
+        using var models = JsonDocument.Parse(await server.Client.GetStringAsync("v1/models"));
+        var whisper1 = models.RootElement.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == "whisper-1");
+        Assert.False(whisper1.GetProperty("available").GetBoolean());
+    }
+}
