@@ -19,6 +19,12 @@ public sealed class TranscriptionHandler(
     ILogger<TranscriptionHandler> logger)
 {
     public const string BackendHeader = "x-stt-backend";
+
+    /// <summary>
+    /// W3C Server-Timing on local results: "vad;dur=MS, whisper;dur=MS" (time in VAD and in whisper_full),
+    /// so a client can tell the engine's compute from the service's own overhead.
+    /// </summary>
+    public const string ServerTimingHeader = "Server-Timing";
     private readonly ApiOptions _options = apiOptions.Value;
 
     public async Task HandleAsync(HttpContext context, TranscriptionTask task)
@@ -41,6 +47,11 @@ public sealed class TranscriptionHandler(
             context.Response.ContentType = TranscriptionWriter.ContentType(request.ResponseFormat);
             context.Response.ContentLength = body.Length;
             context.Response.Headers[BackendHeader] = routed.Backend;
+            if (routed.Result.Timings is { } timings)
+            {
+                context.Response.Headers[ServerTimingHeader] = FormattableString.Invariant(
+                    $"vad;dur={timings.VadMilliseconds:0.#}, whisper;dur={timings.InferenceMilliseconds:0.#}");
+            }
             await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
             Log(context, request, routed.Backend, routed.Result.Duration, started);
         }

@@ -59,6 +59,15 @@ public sealed record TranscriptionResult
     public TranscriptionUsage? Usage { get; init; }
     public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
 
+    /// <summary>Where a local engine spent its compute time (null for remote backends).</summary>
+    public EngineTimings? Timings { get; init; }
+
     /// <summary>All words of all segments, in order.</summary>
     public IEnumerable<TranscriptWord> Words => Segments.SelectMany(s => s.Words);
 }
+
+/// <summary>
+/// Milliseconds a local run spent in voice activity detection and in whisper_full itself; the rest of a
+/// request's latency is the service's own overhead (upload, decoding, queueing, response).
+/// </summary>
+public sealed record EngineTimings(double VadMilliseconds, double InferenceMilliseconds);

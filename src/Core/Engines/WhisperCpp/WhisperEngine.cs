@@ -238,14 +238,17 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         var samples = job.Samples;
         var duration = samples.Length / (double)SampleRate;
         SpeechTimeline? timeline = null;
+        var vadMs = 0.0;
         if (job.UseVad)
         {
+            var vadStarted = Stopwatch.GetTimestamp();
             timeline = DetectSpeech(job);
+            vadMs = Stopwatch.GetElapsedTime(vadStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (timeline.RegionCount == 0)
             {
                 _logger.LogDebug("VAD found no speech in {Seconds:0.##} s of audio", duration);
-                return job.BuildResult(duration);
+                return job.BuildResult(duration) with { Timings = new EngineTimings(vadMs, 0) };
             }
             samples = timeline.Concatenate(samples);
             job.Timeline = timeline;
@@ -310,10 +313,12 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             job.TemperatureIncrement = p.TemperatureInc;
 
             int code;
+            var fullStarted = Stopwatch.GetTimestamp();
             fixed (float* pcm = samples)
             {
                 code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
             }
+            var inferenceMs = Stopwatch.GetElapsedTime(fullStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (code != 0)
             {
@@ -326,7 +331,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 var id = WhisperNative.FullLangIdFromState(state.DangerousGetHandle());
                 job.DetectedLanguage = id >= 0 ? WhisperNative.Utf8(WhisperNative.LangStr(id)) : null;
             }
-            var result = job.BuildResult(duration);
+            var result = job.BuildResult(duration) with { Timings = new EngineTimings(vadMs, inferenceMs) };
             _logger.LogDebug("Transcribed {Seconds:0.##} s in {Ms} ms on slot {Slot}: {Segments} segment(s), VAD {Vad}",
                 duration, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, job.Lease.SlotIndex, result.Segments.Count,
                 timeline is not null);
