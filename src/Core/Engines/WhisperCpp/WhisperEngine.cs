@@ -171,6 +171,12 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             }
             finally
             {
+                if (job.SampledRandomly)
+                {
+                    // A fresh state (created on the slot's next use) restarts whisper's sampling generator
+                    // at its seed, so the same request always gives the same transcript, as whisper-cli does.
+                    lease.Slot.DiscardState();
+                }
                 job.Dispose();
                 lease.Dispose();
             }
@@ -311,6 +317,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             }
             job.TemperatureStart = p.Temperature;
             job.TemperatureIncrement = p.TemperatureInc;
+            job.SampledRandomly = p.Temperature > 0;
 
             int code;
             var fullStarted = Stopwatch.GetTimestamp();
@@ -431,7 +438,10 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         if (tokenCount == 0)
         {
             var job = (WhisperRun)GCHandle.FromIntPtr(user).Target!;
-            job.WindowAttempts++;
+            if (++job.WindowAttempts > 1)
+            {
+                job.SampledRandomly = true; // a fallback attempt: temperature > 0
+            }
         }
     }
 

@@ -198,6 +198,13 @@ internal sealed class WhisperSlot(int index, WhisperStatePool pool)
 
     public WhisperVadContextHandle? Vad { get; set; }
 
+    /// <summary>Frees the whisper_state (not the VAD context); the next lease creates a fresh one.</summary>
+    public void DiscardState()
+    {
+        State?.Dispose();
+        State = null;
+    }
+
     public void DisposeNative()
     {
         State?.Dispose();
