@@ -41,9 +41,16 @@ whisper dot cpp, given the same file, the same model and the same decoding param
   done
   rm -f "$work/espeak.wav"
 fi
+# The 60 s MP3 decoded exactly as the service decodes it (its bundled ffmpeg, 16 kHz mono float),
+# in a float WAV that whisper-cli reads without conversion.
+if [ ! -f "$work/speech-60s.mp3.f32.wav" ]; then
+  "$REPO_ROOT/.native/ffmpeg" -hide_banner -loglevel error -nostdin -y -i "$work/speech-60s.mp3" -map 0:a:0 \
+    -ac 1 -ar 16000 -c:a pcm_f32le "$work/speech-60s.mp3.f32.wav"
+fi
 
 dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" \
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" \
   --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" \
-  --wav60 "$work/speech-60s.wav" --mp360 "$work/speech-60s.mp3" --wav5 "$work/speech-5s.wav" --mp35 "$work/speech-5s.mp3" \
+  --wav60 "$work/speech-60s.wav" --mp360 "$work/speech-60s.mp3" --mp360-pcm "$work/speech-60s.mp3.f32.wav" \
+  --wav5 "$work/speech-5s.wav" --mp35 "$work/speech-5s.mp3" \
   --threads "${BENCH_THREADS:-1}" --work "$work" --out "$REPO_ROOT/bench/results/latency.md" "$@"

@@ -11,6 +11,8 @@ internal sealed class BenchOptions
     public required string VadModel { get; init; }
     public required string Wav60 { get; init; }
     public required string Mp360 { get; init; }
+    /// <summary>The 60 s MP3 as the service's own ffmpeg decodes it (float WAV): the PCM our engine gets.</summary>
+    public required string Mp360Pcm { get; init; }
     public required string Wav5 { get; init; }
     public required string Mp35 { get; init; }
     public required string WorkDir { get; init; }
@@ -42,6 +44,7 @@ internal sealed class BenchOptions
             VadModel = Need("vad-model"),
             Wav60 = Need("wav60"),
             Mp360 = Need("mp360"),
+            Mp360Pcm = Need("mp360-pcm"),
             Wav5 = Need("wav5"),
             Mp35 = Need("mp35"),
             WorkDir = Need("work"),

@@ -137,7 +137,8 @@ internal sealed partial class Report(BenchOptions options, string loadAverageSta
         {
             var ratio = p.FairRatio;
             var target = p.Label.Contains("MP3", StringComparison.Ordinal) ? Mp3Target : WavTarget;
-            s.AppendLine($"- {p.Label}: {ratio:0.000} against <= {target:0.00}: {(ratio <= target ? "met" : "MISSED")}");
+            var same = p.EqualTranscripts == Math.Min(p.Ours.Count, p.Cli.Count) ? "same transcripts" : "DIFFERENT transcripts: not the same work";
+            s.AppendLine($"- {p.Label}: {ratio:0.000} against <= {target:0.00}: {(ratio <= target ? "met" : "MISSED")} ({same})");
         }
         return s.ToString();
     }
