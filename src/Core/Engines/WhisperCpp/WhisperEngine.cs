@@ -97,6 +97,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 throw new FileNotFoundException(
                     $"No whisper model is configured: set Whisper:ModelPath or the {WhisperOptions.ModelPathVariable} environment variable.");
             }
+            NativeHeap.FixMmapThreshold();
             var started = Stopwatch.GetTimestamp();
             var model = WhisperModel.Load(path);
             lock (_loadGate)
@@ -173,9 +174,10 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             {
                 if (job.SampledRandomly)
                 {
-                    // A fresh state (created on the slot's next use) restarts whisper's sampling generator
-                    // at its seed, so the same request always gives the same transcript, as whisper-cli does.
-                    lease.Slot.DiscardState();
+                    // A fresh state restarts whisper's sampling generator at its seed, so the same request
+                    // always gives the same transcript, as whisper-cli does. Made here, on the thread that
+                    // freed the old one: glibc then reuses that memory instead of growing another arena.
+                    lease.Slot.RenewState();
                 }
                 job.Dispose();
                 lease.Dispose();
