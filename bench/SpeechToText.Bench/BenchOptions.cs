@@ -20,7 +20,7 @@ internal sealed class BenchOptions
     public int Threads { get; init; } = 2;
     public int Reps { get; init; } = 5;
     public int VadReps { get; init; } = 1;
-    public int SmallRequests { get; init; } = 20;
+    public int SmallRequests { get; init; } = 12;
     public int Port { get; init; } = 18080;
 
     public static BenchOptions Parse(string[] args)
@@ -52,7 +52,7 @@ internal sealed class BenchOptions
             Threads = Int("threads", 2),
             Reps = Int("reps", 5),
             VadReps = Int("vad-reps", 1),
-            SmallRequests = Int("small", 20),
+            SmallRequests = Int("small", 12),
             Port = Int("port", 18080),
         };
     }
