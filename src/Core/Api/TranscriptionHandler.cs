@@ -23,6 +23,12 @@ public sealed class TranscriptionHandler(
 
     /// <summary>Set when a fallback answered: the model id that failed first.</summary>
     public const string FallbackHeader = "x-stt-fallback-from";
+
+    /// <summary>
+    /// W3C Server-Timing on local results: "vad;dur=MS, whisper;dur=MS" (time in VAD and in whisper_full),
+    /// so a client can tell the engine's compute from the service's own overhead.
+    /// </summary>
+    public const string ServerTimingHeader = "Server-Timing";
     private readonly ApiOptions _options = apiOptions.Value;
 
     public async Task HandleAsync(HttpContext context, TranscriptionTask task)
@@ -48,6 +54,11 @@ public sealed class TranscriptionHandler(
             if (routed.FellBackFrom is not null)
             {
                 context.Response.Headers[FallbackHeader] = routed.FellBackFrom;
+            }
+            if (routed.Result.Timings is { } timings)
+            {
+                context.Response.Headers[ServerTimingHeader] = FormattableString.Invariant(
+                    $"vad;dur={timings.VadMilliseconds:0.#}, whisper;dur={timings.InferenceMilliseconds:0.#}");
             }
             await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
             Log(context, request, routed.Backend, routed.Result.Duration, started);

@@ -70,7 +70,16 @@ public sealed record TranscriptionResult
     /// (an upstream's answer is passed through faithfully, fields we do not model included).
     /// </summary>
     public UpstreamBody? Raw { get; init; }
+
+    /// <summary>Where a local engine spent its compute time (null for remote backends).</summary>
+    public EngineTimings? Timings { get; init; }
 }
 
 /// <summary>A response body as an upstream service sent it, and the wire format it is in.</summary>
 public sealed record UpstreamBody(string Format, string ContentType, byte[] Bytes);
+
+/// <summary>
+/// Milliseconds a local run spent in voice activity detection and in whisper_full itself; the rest of a
+/// request's latency is the service's own overhead (upload, decoding, queueing, response).
+/// </summary>
+public sealed record EngineTimings(double VadMilliseconds, double InferenceMilliseconds);

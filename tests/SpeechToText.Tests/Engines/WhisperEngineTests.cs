@@ -52,6 +52,24 @@ public sealed class WhisperEngineTests(SyntheticModels models)
     }
 
     [Fact]
+    public async Task The_same_audio_gives_the_same_transcript_on_a_reused_slot_after_fallbacks()
+    {
+        // whisper.cpp seeds its sampling generator only when a state is created; fallback temperatures
+        // draw from it, so a reused state would make the next identical request decode other tokens.
+        using var engine = CreateEngine(models.English, o => o.Slots = 1);
+        var audio = TestAudio.ToneWithNoise(3);
+
+        var first = await engine.TranscribeAsync(audio, new WhisperDecodeOptions(), null, CancellationToken.None);
+        var second = await engine.TranscribeAsync(audio, new WhisperDecodeOptions(), null, CancellationToken.None);
+
+        Assert.Contains(first.Segments, s => s.Temperature > 0);
+        Assert.Equal(first.Text, second.Text);
+        Assert.Equal(first.Segments.SelectMany(s => s.Tokens), second.Segments.SelectMany(s => s.Tokens));
+        Assert.NotNull(first.Timings);
+        Assert.True(first.Timings.InferenceMilliseconds > 0);
+    }
+
+    [Fact]
     public async Task Word_timestamps_lie_inside_their_segments()
     {
         using var engine = CreateEngine(models.English);

@@ -97,6 +97,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 throw new FileNotFoundException(
                     $"No whisper model is configured: set Whisper:ModelPath or the {WhisperOptions.ModelPathVariable} environment variable.");
             }
+            NativeHeap.FixMmapThreshold();
             var started = Stopwatch.GetTimestamp();
             var model = WhisperModel.Load(path);
             lock (_loadGate)
@@ -171,6 +172,13 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             }
             finally
             {
+                if (job.SampledRandomly)
+                {
+                    // A fresh state restarts whisper's sampling generator at its seed, so the same request
+                    // always gives the same transcript, as whisper-cli does. Made here, on the thread that
+                    // freed the old one: glibc then reuses that memory instead of growing another arena.
+                    lease.Slot.RenewState();
+                }
                 job.Dispose();
                 lease.Dispose();
             }
@@ -238,14 +246,17 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         var samples = job.Samples;
         var duration = samples.Length / (double)SampleRate;
         SpeechTimeline? timeline = null;
+        var vadMs = 0.0;
         if (job.UseVad)
         {
+            var vadStarted = Stopwatch.GetTimestamp();
             timeline = DetectSpeech(job);
+            vadMs = Stopwatch.GetElapsedTime(vadStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (timeline.RegionCount == 0)
             {
                 _logger.LogDebug("VAD found no speech in {Seconds:0.##} s of audio", duration);
-                return job.BuildResult(duration);
+                return job.BuildResult(duration) with { Timings = new EngineTimings(vadMs, 0) };
             }
             samples = timeline.Concatenate(samples);
             job.Timeline = timeline;
@@ -308,12 +319,15 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             }
             job.TemperatureStart = p.Temperature;
             job.TemperatureIncrement = p.TemperatureInc;
+            job.SampledRandomly = p.Temperature > 0;
 
             int code;
+            var fullStarted = Stopwatch.GetTimestamp();
             fixed (float* pcm = samples)
             {
                 code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
             }
+            var inferenceMs = Stopwatch.GetElapsedTime(fullStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (code != 0)
             {
@@ -326,7 +340,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 var id = WhisperNative.FullLangIdFromState(state.DangerousGetHandle());
                 job.DetectedLanguage = id >= 0 ? WhisperNative.Utf8(WhisperNative.LangStr(id)) : null;
             }
-            var result = job.BuildResult(duration);
+            var result = job.BuildResult(duration) with { Timings = new EngineTimings(vadMs, inferenceMs) };
             _logger.LogDebug("Transcribed {Seconds:0.##} s in {Ms} ms on slot {Slot}: {Segments} segment(s), VAD {Vad}",
                 duration, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, job.Lease.SlotIndex, result.Segments.Count,
                 timeline is not null);
@@ -466,7 +480,10 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         if (tokenCount == 0)
         {
             var job = (WhisperRun)GCHandle.FromIntPtr(user).Target!;
-            job.WindowAttempts++;
+            if (++job.WindowAttempts > 1)
+            {
+                job.SampledRandomly = true; // a fallback attempt: temperature > 0
+            }
         }
     }
 

@@ -66,6 +66,12 @@ internal sealed unsafe class WhisperRun : IDisposable
     /// <summary>Decoding attempts in the current 30 s window (1 = no fallback).</summary>
     public int WindowAttempts { get; set; }
 
+    /// <summary>
+    /// Some tokens were sampled at a temperature above 0, which advanced the random generator the
+    /// whisper_state keeps between calls (whisper.cpp seeds it only when the state is created).
+    /// </summary>
+    public bool SampledRandomly { get; set; }
+
     /// <summary>Checked by the native abort callback: cancelled, timed out, or a callback failed.</summary>
     public bool IsStopped => _stop.IsCancellationRequested;
 

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using SpeechToText.Bench;
+
+// End-to-end latency of the service against whisper-cli on the same model, audio and decoding
+// parameters. See bench/run.sh; the report goes to --out and to stdout.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var o = BenchOptions.Parse(args);
+Directory.CreateDirectory(o.WorkDir);
+var total = Stopwatch.StartNew();
+var report = new Report(o, ProcStatus.LoadAverage());
+var cli = new WhisperCli(o.NativeDir, o.Model, o.Threads, o.WorkDir);
+var inputs = new Dictionary<string, (byte[] Bytes, string Name, string Type)>
+{
+    [o.Wav60] = (File.ReadAllBytes(o.Wav60), Path.GetFileName(o.Wav60), "audio/wav"),
+    [o.Mp360] = (File.ReadAllBytes(o.Mp360), Path.GetFileName(o.Mp360), "audio/mpeg"),
+    [o.Wav5] = (File.ReadAllBytes(o.Wav5), Path.GetFileName(o.Wav5), "audio/wav"),
+    [o.Mp35] = (File.ReadAllBytes(o.Mp35), Path.GetFileName(o.Mp35), "audio/mpeg"),
+};
+
+void Say(string message) => Console.Error.WriteLine($"[bench {total.Elapsed:mm\\:ss}] {message}");
+
+async Task<ServerSample> Ours(ServerProcess server, string path)
+{
+    var (bytes, name, type) = inputs[path];
+    var s = await server.TranscribeAsync(bytes, name, type);
+    Say($"  ours {name}: {s.EndToEndMs:0} ms (whisper_full {s.WhisperMs:0}, vad {s.VadMs:0})");
+    return s;
+}
+
+async Task<CliSample> Cli(string path, bool vad)
+{
+    var s = await cli.RunAsync(path, vad ? o.VadModel : null);
+    Say($"  cli  {Path.GetFileName(path)}: wall {s.WallMs:0} ms, total {s.TotalMs:0}, load {s.LoadMs:0}");
+    return s;
+}
+
+Dictionary<string, string> ServerSettings(bool vad) => new()
+{
+    ["Whisper__ModelPath"] = o.Model,
+    ["Whisper__VadModelPath"] = o.VadModel,
+    ["Whisper__NativeDirectory"] = o.NativeDir,
+    ["Whisper__Slots"] = "1",
+    ["Whisper__ThreadsPerSlot"] = o.Threads.ToString(CultureInfo.InvariantCulture),
+    // No request-level VAD switch exists: the threshold decides. 100000 s = never.
+    ["Whisper__VadMinDurationSeconds"] = vad ? "30" : "100000",
+};
+
+// Interleaved, alternating order (ours first on even reps, cli first on odd ones) so drift in the
+// machine's load spreads over both sides.
+async Task Pair(ServerProcess server, PairResult pair, int rep)
+{
+    if (rep % 2 == 0)
+    {
+        pair.Ours.Add(await Ours(server, pair.Path));
+        pair.Cli.Add(await Cli(pair.Path, pair.Vad));
+    }
+    else
+    {
+        pair.Cli.Add(await Cli(pair.Path, pair.Vad));
+        pair.Ours.Add(await Ours(server, pair.Path));
+    }
+}
+
+// whisper-cli decodes MP3 with miniaudio, the service with ffmpeg: the PCM differs slightly and a random
+// model turns that into other tokens. The third pair gives whisper-cli the PCM our ffmpeg produces, so
+// both sides do the same inference; our side still pays for decoding the MP3 (a stricter comparison).
+async Task<(PairResult Wav, PairResult Mp3)> SixtySeconds(ServerProcess server, bool vad, int reps)
+{
+    var wav = new PairResult("60 s WAV", o.Wav60, vad);
+    var mp3 = new PairResult("60 s MP3", o.Mp360, vad);
+    var mp3Pcm = new PairResult("60 s MP3 (cli on our decoded PCM)", o.Mp360Pcm, vad);
+    for (var rep = 0; rep < reps; rep++)
+    {
+        Say($"60 s inputs, VAD {(vad ? "on" : "off")}, repetition {rep + 1}/{reps}");
+        await Pair(server, wav, rep);
+        await Pair(server, mp3, rep);
+        mp3Pcm.Ours.Add(mp3.Ours[^1]);
+        mp3Pcm.Cli.Add(await Cli(o.Mp360Pcm, vad));
+    }
+    report.Pairs.AddRange([wav, mp3, mp3Pcm]);
+    return (wav, mp3);
+}
+
+// Phase 1: VAD off on both sides.
+Say("starting the server (VAD off)");
+await using (var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(vad: false),
+    Path.Combine(o.WorkDir, "server-novad.log"), TimeSpan.FromMinutes(2)))
+{
+    Say("warm-up");
+    foreach (var path in new[] { o.Wav5, o.Mp35, o.Wav5, o.Mp35 })
+    {
+        await Ours(server, path);
+    }
+    await Cli(o.Wav5, vad: false); // model file into the page cache
+
+    var (wav, mp3) = await SixtySeconds(server, vad: false, o.Reps);
+
+    Say($"small inputs: {o.SmallRequests} requests each");
+    var smallWav = new OverheadResult("5 s WAV");
+    var smallMp3 = new OverheadResult("5 s MP3");
+    for (var i = 0; i < o.SmallRequests; i++)
+    {
+        smallWav.Samples.Add(await Ours(server, o.Wav5));
+        smallMp3.Samples.Add(await Ours(server, o.Mp35));
+    }
+    report.Overheads.Add(smallWav);
+    report.Overheads.Add(smallMp3);
+    report.Overheads.Add(new OverheadResult("60 s WAV", wav.Ours));
+    report.Overheads.Add(new OverheadResult("60 s MP3", mp3.Ours));
+    report.ServerPeakKiB["VAD off"] = server.PeakRssKiB();
+}
+
+// Phase 2: the engine's default VAD (on above 30 s) against whisper-cli --vad with the same settings.
+if (o.VadReps > 0)
+{
+    Say("starting the server (VAD on above 30 s, the default)");
+    await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(vad: true),
+        Path.Combine(o.WorkDir, "server-vad.log"), TimeSpan.FromMinutes(2));
+    Say("warm-up");
+    await Ours(server, o.Wav5);
+    await Ours(server, o.Mp35);
+    var (wav, mp3) = await SixtySeconds(server, vad: true, o.VadReps);
+    report.Overheads.Add(new OverheadResult("60 s WAV, VAD on", wav.Ours));
+    report.Overheads.Add(new OverheadResult("60 s MP3, VAD on", mp3.Ours));
+    report.ServerPeakKiB["VAD on"] = server.PeakRssKiB();
+}
+
+report.LoadAverageEnd = ProcStatus.LoadAverage();
+report.Elapsed = total.Elapsed;
+var markdown = report.Render();
+File.WriteAllText(o.Output, markdown);
+Console.WriteLine(markdown);
+return 0;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Latency benchmark: the service end to end over HTTP (real server process, warm model) against
+# whisper-cli on the same model file, audio and decoding parameters. Writes bench/results/latency.md
+# and prints it. Extra arguments go to the bench (e.g. --reps 3 --vad-reps 0 --small 10).
+#   BENCH_MODEL=path   a ggml model to use instead of the generated synthetic tiny model
+#   BENCH_THREADS=N    threads for both sides (default 1: ggml's spinning barriers slow down many
+#                      times when other work takes a core, which makes N > 1 unmeasurable on a
+#                      shared machine; use BENCH_THREADS=$(nproc) on an idle one)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+bash scripts/setup.sh
+apt_need espeak-ng sox ffmpeg   # Debian's full ffmpeg: it has the MP3 encoder
+build() { dotnet build "$1" -c Release -nologo -v quiet >/dev/null || dotnet build "$1" -c Release -nologo; }
+build src/Server
+build bench/SpeechToText.Bench
+server_dll="$REPO_ROOT/src/Server/bin/Release/net10.0/SpeechToText.Server.dll"
+
+work="$REPO_ROOT/.local/bench"
+mkdir -p "$work" "$REPO_ROOT/bench/results"
+model="${BENCH_MODEL:-$work/ggml-synthetic-tiny.bin}"
+if [ ! -f "$model" ]; then
+  log "generating the synthetic tiny model (tiny's real dimensions, random weights: realistic compute, meaningless text)"
+  dotnet "$server_dll" generate-test-model "$model.part" tiny >&2
+  mv "$model.part" "$model"
+fi
+
+# 60 s of speech: espeak-ng, resampled to 16 kHz mono s16, repeated with pauses and cut to exactly 60 s.
+if [ ! -f "$work/speech-60s.mp3" ]; then
+  log "making the test audio"
+  espeak-ng -v en-us -s 160 -w "$work/espeak.wav" \
+    "The quick brown fox jumps over the lazy dog. This is a latency benchmark for a speech to text service. \
+We measure the time of a request from upload to response, and compare it with the command line tool of \
+whisper dot cpp, given the same file, the same model and the same decoding parameters."
+  sox "$work/espeak.wav" -r 16000 -c 1 -b 16 "$work/speech-60s.wav" pad 0 1.5 repeat 5 trim 0 60
+  [ "$(soxi -s "$work/speech-60s.wav")" = 960000 ] || die "speech-60s.wav is not exactly 60 s"
+  sox "$work/speech-60s.wav" "$work/speech-5s.wav" trim 0 5
+  for n in 60s 5s; do
+    /usr/bin/ffmpeg -loglevel error -y -i "$work/speech-$n.wav" -ac 1 -ar 16000 -c:a libmp3lame -b:a 64k "$work/speech-$n.mp3"
+  done
+  rm -f "$work/espeak.wav"
+fi
+# The 60 s MP3 decoded exactly as the service decodes it (its bundled ffmpeg, 16 kHz mono float),
+# in a float WAV that whisper-cli reads without conversion.
+if [ ! -f "$work/speech-60s.mp3.f32.wav" ]; then
+  "$REPO_ROOT/.native/ffmpeg" -hide_banner -loglevel error -nostdin -y -i "$work/speech-60s.mp3" -map 0:a:0 \
+    -ac 1 -ar 16000 -c:a pcm_f32le "$work/speech-60s.mp3.f32.wav"
+fi
+
+dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" \
+  --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" \
+  --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" \
+  --wav60 "$work/speech-60s.wav" --mp360 "$work/speech-60s.mp3" --mp360-pcm "$work/speech-60s.mp3.f32.wav" \
+  --wav5 "$work/speech-5s.wav" --mp35 "$work/speech-5s.mp3" \
+  --threads "${BENCH_THREADS:-1}" --work "$work" --out "$REPO_ROOT/bench/results/latency.md" "$@"
