@@ -14,9 +14,13 @@ log "model: $Whisper__ModelPath"
 if [ -z "${Storage__ConnectionString:-}${Storage__BlobServiceUri:-}" ] && [ "${STT_NO_AZURITE:-0}" != "1" ]; then
   bash scripts/azurite.sh start
   trap 'bash scripts/azurite.sh stop' EXIT
-  trap 'exit 130' INT TERM
   export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${AZURITE_QUEUE_PORT:-10001}/devstoreaccount1;"
   export Pipeline__Enabled="${Pipeline__Enabled:-true}"
   log "blob pipeline: drop audio into Azurite's 'audio-in' container; transcripts appear in 'transcripts'"
 fi
-dotnet src/Server/bin/Release/net10.0/SpeechToText.Server.dll "$@"
+# The server runs as a child so a TERM/INT to this script stops it (gracefully) and then, through the
+# EXIT trap, Azurite: bash would otherwise defer the signal until the foreground child ended.
+dotnet src/Server/bin/Release/net10.0/SpeechToText.Server.dll "$@" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; exit 130' INT TERM
+wait "$server"
