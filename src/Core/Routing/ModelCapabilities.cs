@@ -97,15 +97,10 @@ public sealed record ModelCapabilities
             ChunkingStrategy = true,
             MaxAudioSeconds = Gpt4oMaxAudioSeconds,
         },
-        ModelKind.Gpt4oMiniTranscribe => new ModelCapabilities
+        // The mini model accepts what gpt-4o-transcribe does, and text too.
+        ModelKind.Gpt4oMiniTranscribe => For(ModelKind.Gpt4oTranscribe) with
         {
             TranscriptionFormats = new[] { ResponseFormat.Json, ResponseFormat.Text }.ToFrozenSet(),
-            TranslationFormats = FrozenSet<ResponseFormat>.Empty,
-            Prompt = true,
-            Logprobs = true,
-            Streaming = true,
-            ChunkingStrategy = true,
-            MaxAudioSeconds = Gpt4oMaxAudioSeconds,
         },
         ModelKind.Gpt4oTranscribeDiarize => new ModelCapabilities
         {
