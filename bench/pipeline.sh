@@ -2,11 +2,12 @@
 # Blob pipeline benchmark: the real server process with Pipeline:Enabled against its own Azurite (own ports,
 # temporary data folder). One job on a 1-hour input with 1 worker gives the pipeline's own overhead (decode,
 # plan, storage, stitch) as a share of the engine's time; then wall time with 1, 2 and 4 workers on a shorter
-# input. Writes bench/results/pipeline.md and prints it. Not part of dotnet test.
+# input (10 min by default, so the whole run stays near ten minutes with the test model). Writes bench/results/pipeline.md and prints it. Not part of dotnet test.
 #   BENCH_MODEL=path          a ggml model instead of the generated synthetic "test" model (small, fast:
 #                             keeps the whole run within a few minutes; a real model makes the share smaller)
 #   BENCH_WORKERS=1,2,4       worker counts of the scaling runs
-#   BENCH_SCALING_MINUTES=20  length of the scaling input (60: the 1-hour input itself)
+#   BENCH_SCALING_MINUTES=10  length of the scaling input (60: the 1-hour input itself)
+#   BENCH_OVERHEAD_THREADS=N  threads of the one slot in the overhead run (default: nproc; scaling runs use 1 per slot)
 #   BENCH_AZURITE_PORT=10300  Azurite's blob port (queue: +1, table: +2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ model_label="${model_label:-synthetic \"test\" model (generate-test-model test)}
 # One hour of speech: the espeak-ng paragraph with 1.5 s pauses for a minute, then 4 s of silence, sixty
 # times; MP3 at 64 kbit/s (about 29 MB, more than the HTTP API's 25 MB). Cached.
 long="$work/speech-1h.mp3"
-scaling_minutes="${BENCH_SCALING_MINUTES:-20}"
+scaling_minutes="${BENCH_SCALING_MINUTES:-10}"
 scaling="$work/speech-${scaling_minutes}min.mp3"
 if [ ! -f "$long" ]; then
   log "making the 1-hour test audio"
@@ -54,4 +55,5 @@ dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Ben
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" --model-label "$model_label" \
   --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" --long "$long" --scaling "$scaling" \
   --connection-string "$connection" --workers "${BENCH_WORKERS:-1,2,4}" \
+  --overhead-threads "${BENCH_OVERHEAD_THREADS:-$(nproc)}" \
   --work "$work" --out "$REPO_ROOT/bench/results/pipeline.md" "$@"

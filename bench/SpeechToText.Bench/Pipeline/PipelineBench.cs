@@ -24,20 +24,20 @@ internal static class PipelineBench
         var blobs = new BlobServiceClient(o.ConnectionString);
 
         Say($"overhead run: {Path.GetFileName(o.LongInput)} with 1 worker");
-        var overhead = await RunOnceAsync(o, blobs, o.LongInput, workers: 1, Say).ConfigureAwait(false);
+        var overhead = await RunOnceAsync(o, blobs, o.LongInput, workers: 1, o.OverheadThreads, Say).ConfigureAwait(false);
         report.Overhead = overhead;
         Say("replaying the run's storage traffic against Azurite (same blobs, same client library)");
         report.Replay = await StorageReplay.RunAsync(blobs, overhead).ConfigureAwait(false);
 
         foreach (var w in o.Workers)
         {
-            if (w == 1 && o.ScalingInput == o.LongInput)
+            if (w == 1 && o.ScalingInput == o.LongInput && o.OverheadThreads == 1)
             {
                 report.Scaling.Add(overhead);
                 continue;
             }
             Say($"scaling run: {Path.GetFileName(o.ScalingInput)} with {w} worker(s)");
-            report.Scaling.Add(await RunOnceAsync(o, blobs, o.ScalingInput, w, Say).ConfigureAwait(false));
+            report.Scaling.Add(await RunOnceAsync(o, blobs, o.ScalingInput, w, threads: 1, Say).ConfigureAwait(false));
         }
 
         report.LoadAverageEnd = ProcStatus.LoadAverage();
@@ -49,7 +49,7 @@ internal static class PipelineBench
     }
 
     private static async Task<PipelineRun> RunOnceAsync(PipelineBenchOptions o, BlobServiceClient blobs, string input, int workers,
-        Action<string> say)
+        int threads, Action<string> say)
     {
         var prefix = $"bench{DateTime.UtcNow:HHmmss}w{workers}";
         var names = new Dictionary<string, string>
@@ -68,7 +68,7 @@ internal static class PipelineBench
             ["Whisper__VadModelPath"] = o.VadModel,
             ["Whisper__NativeDirectory"] = o.NativeDir,
             ["Whisper__Slots"] = workers.ToString(CultureInfo.InvariantCulture),
-            ["Whisper__ThreadsPerSlot"] = "1",
+            ["Whisper__ThreadsPerSlot"] = threads.ToString(CultureInfo.InvariantCulture),
             ["Whisper__QueueCapacity"] = (4 * workers).ToString(CultureInfo.InvariantCulture),
             ["Pipeline__Enabled"] = "true",
             ["Pipeline__WorkerConcurrency"] = workers.ToString(CultureInfo.InvariantCulture),
@@ -144,6 +144,8 @@ internal sealed class PipelineBenchOptions
     public required string Output { get; init; }
     public required IReadOnlyList<int> Workers { get; init; }
     public double ChunkSeconds { get; init; } = 300;
+    /// <summary>Threads of the single slot in the overhead run (the scaling runs use one per slot).</summary>
+    public int OverheadThreads { get; init; } = 1;
     public int Port { get; init; } = 18081;
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -166,6 +168,7 @@ internal sealed class PipelineBenchOptions
             WorkDir = Need("work"),
             Output = Need("out"),
             Workers = [.. Or("workers", "1,2,4").Split(',').Select(w => int.Parse(w, inv))],
+            OverheadThreads = int.Parse(Or("overhead-threads", "1"), inv),
             ChunkSeconds = double.Parse(Or("chunk-seconds", "300"), inv),
             Port = int.Parse(Or("port", "18081"), inv),
             RunTimeout = TimeSpan.FromMinutes(double.Parse(Or("run-timeout-minutes", "15"), inv)),
