@@ -7,6 +7,7 @@
 #                             keeps the whole run within a few minutes; a real model makes the share smaller)
 #   BENCH_WORKERS=1,2,4       worker counts of the scaling runs
 #   BENCH_SCALING_MINUTES=10  length of the scaling input (60: the 1-hour input itself)
+#   BENCH_SCALING_CHUNK=60    chunk target (s) of the scaling runs, so the short input has work for 4 workers
 #   BENCH_OVERHEAD_THREADS=N  threads of the one slot in the overhead run (default: nproc; scaling runs use 1 per slot)
 #   BENCH_AZURITE_PORT=10300  Azurite's blob port (queue: +1, table: +2)
 set -euo pipefail
@@ -55,5 +56,5 @@ dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Ben
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" --model-label "$model_label" \
   --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" --long "$long" --scaling "$scaling" \
   --connection-string "$connection" --workers "${BENCH_WORKERS:-1,2,4}" \
-  --overhead-threads "${BENCH_OVERHEAD_THREADS:-$(nproc)}" \
+  --overhead-threads "${BENCH_OVERHEAD_THREADS:-$(nproc)}" --scaling-chunk-seconds "${BENCH_SCALING_CHUNK:-60}" \
   --work "$work" --out "$REPO_ROOT/bench/results/pipeline.md" "$@"

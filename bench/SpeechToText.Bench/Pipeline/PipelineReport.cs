@@ -31,8 +31,10 @@ internal sealed class PipelineReport(PipelineBenchOptions options, string loadAv
                      "(own ports and data folder); blob watcher every 0.5 s, queue polls every 0.2 s, production log level (Warning).");
         s.AppendLine($"- Model: **{options.ModelLabel}**. Synthetic weights: the text is meaningless, and inference is far cheaper than " +
                      "with a real model, so the overhead share below is an upper bound of what a real model sees.");
-        s.AppendLine($"- Local chunk target {F(options.ChunkSeconds, "0")} s (`Pipeline:LocalChunkTargetSeconds`); engine VAD at its default (on above 30 s). " +
-                     $"Overhead run: 1 worker, 1 slot of {options.OverheadThreads} thread(s). Scaling runs: `Whisper:Slots` = `Pipeline:WorkerConcurrency` = workers, " +
+        s.AppendLine("- Engine VAD at its default (on above 30 s). " +
+                     $"Overhead run: chunk target {F(options.ChunkSeconds, "0")} s (`Pipeline:LocalChunkTargetSeconds`, the default), 1 worker, 1 slot of {options.OverheadThreads} thread(s). " +
+                     $"Scaling runs: chunk target {F(options.ScalingChunkSeconds, "0")} s (so the short input still gives every worker several chunks), " +
+                     "`Whisper:Slots` = `Pipeline:WorkerConcurrency` = workers, " +
                      "one thread per slot (`Whisper:ThreadsPerSlot=1`), queue capacity 4 per slot.");
         s.AppendLine($"- Overhead input: `{o.Name}`, {Duration(o.AudioSeconds)} of espeak-ng speech with pauses, {F(o.InputBytes / 1e6)} MB; " +
                      $"uploaded to Azurite in {F(o.UploadSeconds, "0.00")} s (not counted).");
