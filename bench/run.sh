@@ -8,23 +8,8 @@
 #                      shared machine; use BENCH_THREADS=$(nproc) on an idle one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib.sh
-
-bash scripts/setup.sh
-apt_need espeak-ng sox ffmpeg   # Debian's full ffmpeg: it has the MP3 encoder
-build() { dotnet build "$1" -c Release -nologo -v quiet >/dev/null || dotnet build "$1" -c Release -nologo; }
-build src/Server
-build bench/SpeechToText.Bench
-server_dll="$REPO_ROOT/src/Server/bin/Release/net10.0/SpeechToText.Server.dll"
-
-work="$REPO_ROOT/.local/bench"
-mkdir -p "$work" "$REPO_ROOT/bench/results"
-model="${BENCH_MODEL:-$work/ggml-synthetic-tiny.bin}"
-if [ ! -f "$model" ]; then
-  log "generating the synthetic tiny model (tiny's real dimensions, random weights: realistic compute, meaningless text)"
-  dotnet "$server_dll" generate-test-model "$model.part" tiny >&2
-  mv "$model.part" "$model"
-fi
+source bench/prepare.sh
+bench_prepare tiny "tiny's real dimensions, random weights: realistic compute, meaningless text"
 
 # 60 s of speech: espeak-ng, resampled to 16 kHz mono s16, repeated with pauses and cut to exactly 60 s.
 if [ ! -f "$work/speech-60s.mp3" ]; then

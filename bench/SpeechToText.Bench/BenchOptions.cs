@@ -25,15 +25,7 @@ internal sealed class BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"expected --name value, got '{args[i]}'");
-            }
-            map[args[i][2..]] = args[i + 1];
-        }
+        var map = ParseArgs(args);
         string Need(string name) => map.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
         int Int(string name, int fallback) => map.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new BenchOptions
@@ -55,5 +47,20 @@ internal sealed class BenchOptions
             SmallRequests = Int("small", 12),
             Port = Int("port", 18080),
         };
+    }
+
+    /// <summary>"--name value" pairs into a map (both bench modes).</summary>
+    internal static Dictionary<string, string> ParseArgs(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"expected --name value, got '{args[i]}'");
+            }
+            map[args[i][2..]] = args[i + 1];
+        }
+        return map;
     }
 }

@@ -3,8 +3,14 @@ using System.Globalization;
 using SpeechToText.Bench;
 
 // End-to-end latency of the service against whisper-cli on the same model, audio and decoding
-// parameters. See bench/run.sh; the report goes to --out and to stdout.
+// parameters. See bench/run.sh; the report goes to --out and to stdout. With "pipeline" first: the
+// blob pipeline benchmark (bench/pipeline.sh).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.FirstOrDefault() == "pipeline")
+{
+    // The blob pipeline's overhead and worker scaling (bench/pipeline.sh).
+    return await SpeechToText.Bench.Pipeline.PipelineBench.RunAsync(args[1..]);
+}
 var o = BenchOptions.Parse(args);
 Directory.CreateDirectory(o.WorkDir);
 var total = Stopwatch.StartNew();

@@ -184,6 +184,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public long? PeakRssKiB() => ProcStatus.PeakRssKiB(_process.Id);
 
+    /// <summary>A GET against the server (the pipeline bench polls the job status endpoint).</summary>
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
