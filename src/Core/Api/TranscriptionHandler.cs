@@ -203,7 +203,7 @@ public sealed class TranscriptionHandler(
 
         public void OnUpstreamEvent(string json) => writer.TryWrite(TranscriptionWriter.RawEvent(json));
 
-        public void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null)
+        public void OnDelta(string delta)
         {
             if (delta.Length > 0)
             {
@@ -211,6 +211,5 @@ public sealed class TranscriptionHandler(
             }
         }
 
-        public void OnSpeakerSegment(TranscriptSegment segment) => writer.TryWrite(TranscriptionWriter.SegmentEvent(segment));
     }
 }

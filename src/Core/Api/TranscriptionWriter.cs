@@ -245,8 +245,6 @@ public static class TranscriptionWriter
         w.WriteEndObject();
     });
 
-    public static byte[] SegmentEvent(TranscriptSegment s) => Event(w => WriteDiarizedSegment(w, s));
-
     /// <summary>The final event; carries the whole text's logprobs when the request asked for them (include[]=logprobs).</summary>
     public static byte[] DoneEvent(TranscriptionResult r, bool includeLogprobs = false) => Event(w =>
     {

@@ -9,13 +9,10 @@ namespace SpeechToText.Core.Routing;
 /// </summary>
 public interface ITranscriptionObserver
 {
-    /// <summary>New text, in order, as the backend produces it.</summary>
-    void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null);
+    /// <summary>New text, in order, as the local engine produces it.</summary>
+    void OnDelta(string delta);
 
-    /// <summary>A finished segment with a speaker (diarizing models only).</summary>
-    void OnSpeakerSegment(TranscriptSegment segment);
-
-    /// <summary>An upstream's own stream event (its JSON), relayed as it is.</summary>
+    /// <summary>An upstream's own stream event (its JSON: deltas with logprobs, speaker segments), relayed as it is.</summary>
     void OnUpstreamEvent(string json);
 
     /// <summary>Which backend is about to produce the events, and the model that failed before it (fallbacks only).</summary>

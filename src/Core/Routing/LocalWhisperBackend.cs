@@ -15,18 +15,8 @@ public sealed class LocalWhisperBackend(IAudioDecoder decoder, IWhisperEngine en
     public async Task<TranscriptionResult> TranscribeAsync(TranscriptionRequest request, ModelEntry model,
         ITranscriptionObserver? observer, CancellationToken cancellationToken)
     {
+        // Decoded at most once per request, whether this is the first backend or a fallback.
         var audio = await request.DecodeOnceAsync(decoder, cancellationToken).ConfigureAwait(false);
-        return await TranscribeAsync(audio, request, model, observer, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>For callers that already hold decoded audio (the chunk pipeline, fallbacks).</summary>
-    public Task<TranscriptionResult> TranscribeAsync(DecodedAudio audio, TranscriptionRequest request, ModelEntry model,
-        ITranscriptionObserver? observer, CancellationToken cancellationToken)
-    {
-        if (model.Capabilities.MaxAudioSeconds is { } max && audio.DurationSeconds > max)
-        {
-            throw ApiError.BadRequest($"Audio is {audio.DurationSeconds:0.#} s long; model '{model.Id}' accepts at most {max:0} s.", "file", "audio_too_long");
-        }
         var options = new WhisperDecodeOptions
         {
             Language = request.Language,
@@ -36,6 +26,6 @@ public sealed class LocalWhisperBackend(IAudioDecoder decoder, IWhisperEngine en
             WordTimestamps = request.WantsWords,
         };
         Action<TranscriptSegment>? onSegment = observer is null ? null : s => observer.OnDelta(s.Text);
-        return engine.TranscribeAsync(audio.Samples, options, onSegment, cancellationToken);
+        return await engine.TranscribeAsync(audio.Samples, options, onSegment, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,9 +21,6 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
         return model;
     }
 
-    /// <summary>The name of the backend that serves <paramref name="model"/> first.</summary>
-    public string BackendName(ModelEntry model) => BackendFor(model).DescribeFor(model);
-
     /// <summary>
     /// Runs the request on its model's backend; when that fails with throttling or an outage (429, 502, 503,
     /// 504) and nothing has been streamed yet, tries the model's fallbacks in order, skipping any that cannot
@@ -96,16 +93,10 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     {
         public bool Emitted { get; private set; }
 
-        public void OnDelta(string delta, IReadOnlyList<TokenLogprob>? logprobs = null)
+        public void OnDelta(string delta)
         {
             Emitted = true;
-            inner.OnDelta(delta, logprobs);
-        }
-
-        public void OnSpeakerSegment(TranscriptSegment segment)
-        {
-            Emitted = true;
-            inner.OnSpeakerSegment(segment);
+            inner.OnDelta(delta);
         }
 
         public void OnUpstreamEvent(string json)

@@ -57,9 +57,6 @@ internal sealed class UpstreamMultipart : BinaryContent
 
     public string ContentType => $"multipart/form-data; boundary={_boundary}";
 
-    /// <summary>Field names and values sent (for tests and debugging; the file is not included).</summary>
-    public IReadOnlyList<(string Name, string Value)> Fields => _fields;
-
     private void Add(string name, string value) => _fields.Add((name, value));
 
     public override bool TryComputeLength(out long length)
