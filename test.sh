@@ -16,8 +16,9 @@ export AZURITE_BIN
 # The offline Bicep syntax check (tree-sitter-bicep with web-tree-sitter), run by the infra tests.
 (cd tests/bicep && { [ -d node_modules/tree-sitter-bicep ] || npm ci --silent --no-audit --no-fund; }) || die "npm ci in tests/bicep failed"
 
-# src/Functions is outside Functions.sln and nothing depends on it: its Azure Functions worker packages
-# restore only where the full NuGet is reachable. Built when they restore; otherwise one line says why.
+# src/Functions is outside Functions.sln and nothing depends on it, so a machine whose NuGet lacks the Azure
+# Functions worker packages can still run everything else: built when they restore (this machine's NuGet copy
+# serves them since 2026-11-25), otherwise one line says why.
 functions_status="$(bash scripts/build-functions.sh)"
 functions_rc=$?
 

@@ -5,8 +5,8 @@
 # The whisper model is downloaded with its SHA-1 checked (scripts/lib.sh official_model); when no model host
 # is reachable the script says so and packages without it: the app then serves only Azure OpenAI models and
 # /health and /v1/models say the local model is unavailable. Where the Functions worker packages cannot be
-# restored (this project's machines), the native payload is still staged, checked and zipped, and the script
-# says the worker is missing. Options:
+# restored (this project's machines before 2026-11-25), the native payload is still staged, checked and zipped,
+# and the script says the worker is missing. Options:
 #   --model NAME     tiny.en | base.en | tiny | base | none   (default: $STT_MODEL or base.en)
 #   --out ZIP        default .local/functions-package.zip
 #   --stage DIR      default .local/functions-package (emptied first)

@@ -28,18 +28,20 @@ public static class AudioApi
         endpoints.MapPost("/v1/audio/translations", ctx =>
             ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Translate));
         endpoints.MapGet("/v1/models", ModelsAsync);
-        endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, string id) =>
-        {
-            var catalog = ctx.RequestServices.GetRequiredService<ModelCatalog>();
-            var entry = catalog.Resolve(id);
-            return WriteJsonAsync(ctx, w => WriteModel(w, entry, ctx.RequestServices.GetService<IWhisperEngine>()?.Status));
-        });
+        endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, string id) => ModelAsync(ctx, id));
         endpoints.MapGet("/health", HealthAsync);
         return endpoints;
     }
 
     /// <summary>GET /v1/models: OpenAI's list shape plus backend, formats and capabilities.</summary>
     public static Task ModelsAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteModelList(w, ctx.RequestServices));
+
+    /// <summary>GET /v1/models/{id}: one model object, or OpenAI's model_not_found 404.</summary>
+    public static Task ModelAsync(HttpContext ctx, string id)
+    {
+        var entry = ctx.RequestServices.GetRequiredService<ModelCatalog>().Resolve(id);
+        return WriteJsonAsync(ctx, w => WriteModel(w, entry, ctx.RequestServices.GetService<IWhisperEngine>()?.Status));
+    }
 
     /// <summary>GET /health: the local model (loaded, synthetic, or why not) and the engine's slots and queue.</summary>
     public static Task HealthAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices));

@@ -4,10 +4,14 @@ using SpeechToText.Core.Api;
 
 namespace SpeechToText.Functions.Http;
 
-/// <summary>GET /v1/models: the one catalog (local whisper and Azure OpenAI deployments).</summary>
+/// <summary>GET /v1/models and /v1/models/{id}: the one catalog (local whisper and Azure OpenAI deployments).</summary>
 public sealed class ModelsFunction
 {
     [Function("Models")]
     public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest request) =>
         AudioApi.InvokeAsync(request.HttpContext, AudioApi.ModelsAsync);
+
+    [Function("Model")]
+    public Task One([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models/{id}")] HttpRequest request, string id) =>
+        AudioApi.InvokeAsync(request.HttpContext, ctx => AudioApi.ModelAsync(ctx, id));
 }

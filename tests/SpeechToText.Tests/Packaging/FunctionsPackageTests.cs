@@ -9,7 +9,7 @@ namespace SpeechToText.Tests.Packaging;
 
 /// <summary>
 /// The deployable zip: its layout is complete, and its native parts (whisper.cpp, ffmpeg, the VAD model) load
-/// and run from the unpacked folder, driven by src/Server (the Functions worker cannot be built here; both
+/// and run from the unpacked folder, driven by src/Server (the Functions host cannot run here; both
 /// hosts run the same Core with the same native/ and models/ layout).
 /// </summary>
 public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixture<FunctionsPackage>

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SpeechToText.Core.Jobs;
+using SpeechToText.Tests.Infrastructure;
+
+namespace SpeechToText.Tests.Packaging;
+
+/// <summary>
+/// The Functions worker, as the Functions SDK compiled it into the package (functions.metadata): it exposes the
+/// same HTTP surface as src/Server and binds its pipeline triggers to the containers and queues the pipeline uses.
+/// The Functions host itself cannot run here (Core Tools is not obtainable), so this is what can be checked of it.
+/// </summary>
+public sealed class FunctionsMetadataTests(FunctionsPackage package) : IClassFixture<FunctionsPackage>
+{
+    private sealed record Binding(string Function, string Type, string? Route, string? Path, string? Queue, string? Connection,
+        string? AuthLevel, string[] Methods);
+
+    private IReadOnlyList<Binding> Triggers()
+    {
+        var path = Path.Combine(package.Folder, "stage", "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: the package was built without the Functions worker");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return doc.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray()
+                .Where(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal))
+                .Select(b => new Binding(f.GetProperty("name").GetString()!, b.GetProperty("type").GetString()!,
+                    Text(b, "route"), Text(b, "path"), Text(b, "queueName"), Text(b, "connection"), Text(b, "authLevel"),
+                    b.TryGetProperty("methods", out var m) ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToArray() : [])))
+            .ToList();
+    }
+
+    /// <summary>Every (method, route) src/Server maps, read from its endpoint table with storage configured.</summary>
+    private static HashSet<string> ServerRoutes()
+    {
+        using var host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Whisper:ModelPath", TestModels.Test);
+            b.UseSetting("Storage:ConnectionString", "UseDevelopmentStorage=true");
+        });
+        var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        return endpoints
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {e.RoutePattern.RawText!.TrimStart('/')}"))
+            .ToHashSet();
+    }
+
+    [Fact]
+    public void Every_server_endpoint_has_an_anonymous_http_function_with_the_same_route_and_method()
+    {
+        var functions = Triggers().Where(t => t.Type == "httpTrigger")
+            .SelectMany(t => t.Methods.Select(m => $"{m} {t.Route}"))
+            .ToHashSet();
+        var server = ServerRoutes();
+        Assert.NotEmpty(server);
+        Assert.Equal(server.Order(), functions.Order());
+        // API keys are Core's (Auth:Keys), checked the same way in both hosts: no Functions key in front.
+        Assert.All(Triggers().Where(t => t.Type == "httpTrigger"), t => Assert.Equal("Anonymous", t.AuthLevel, ignoreCase: true));
+    }
+
+    [Fact]
+    public void Pipeline_triggers_bind_to_the_pipelines_container_and_queues_through_one_identity_connection()
+    {
+        var storage = new StorageOptions();
+        var triggers = Triggers().Where(t => t.Type != "httpTrigger").ToList();
+        var blob = Assert.Single(triggers, t => t.Type == "blobTrigger");
+        Assert.Equal($"{storage.InputContainer}/{{name}}", blob.Path);
+        var queues = triggers.Where(t => t.Type == "queueTrigger").Select(t => t.Queue!).Order().ToArray();
+        // The Functions host moves a message that failed maxDequeueCount times to "<queue>-poison".
+        Assert.Equal(new[] { storage.ChunkQueue, storage.ChunkQueue + "-poison", storage.StitchQueue, storage.StitchQueue + "-poison" }.Order(), queues);
+        Assert.All(triggers, t => Assert.Equal("PipelineStorage", t.Connection));
+    }
+}
