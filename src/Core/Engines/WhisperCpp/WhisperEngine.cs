@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Engines.WhisperCpp;
@@ -155,7 +156,11 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             useVad = false;
         }
 
-        var lease = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        WhisperStateLease lease;
+        using (var queued = SttTelemetry.Start("stt.engine.queue", SttTelemetry.QueueWait))
+        {
+            lease = await queued.RunAsync(() => pool.AcquireAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        }
         var job = new WhisperRun(model, lease, samples, options, language, useVad, onSegment, cancellationToken, _options.RequestTimeout);
         var completion = new TaskCompletionSource<TranscriptionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -250,7 +255,11 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         if (job.UseVad)
         {
             var vadStarted = Stopwatch.GetTimestamp();
-            timeline = DetectSpeech(job);
+            using (var vad = SttTelemetry.Start("stt.engine.vad", SttTelemetry.VadDuration))
+            {
+                timeline = DetectSpeech(job);
+                vad.Succeed();
+            }
             vadMs = Stopwatch.GetElapsedTime(vadStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (timeline.RegionCount == 0)
@@ -323,9 +332,20 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
 
             int code;
             var fullStarted = Stopwatch.GetTimestamp();
-            fixed (float* pcm = samples)
+            using (var inference = SttTelemetry.Start("stt.engine.inference", SttTelemetry.InferenceDuration).Tag("model", job.Model.ModelType))
             {
-                code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
+                fixed (float* pcm = samples)
+                {
+                    code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
+                }
+                if (job.IsStopped)
+                {
+                    inference.Cancel();
+                }
+                else if (code == 0)
+                {
+                    inference.Succeed();
+                }
             }
             var inferenceMs = Stopwatch.GetElapsedTime(fullStarted).TotalMilliseconds;
             job.ThrowIfStopped();
