@@ -17,6 +17,11 @@ public static class SttTelemetry
 
     public static readonly Meter Meter = new(Name);
 
+    // Speech work spans milliseconds (a short WAV decode) to many minutes (a long local run); the SDK's
+    // default buckets stop at 10 000, which in seconds would hide everything in the low buckets.
+    // Declared before the histograms: static fields initialise in order.
+    private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
     /// <summary>Seconds from routing a request to its result (decode, queue, inference or upstream, fallbacks).</summary>
     public static readonly Histogram<double> TranscriptionDuration = Seconds("stt.transcription.duration",
         "Time to transcribe one request, fallbacks included.");
@@ -63,7 +68,4 @@ public static class SttTelemetry
     private static Histogram<double> Seconds(string name, string description) =>
         Meter.CreateHistogram(name, "s", description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
 
-    // Speech work spans milliseconds (a short WAV decode) to many minutes (a long local run); the SDK's
-    // default buckets stop at 10 000, which in seconds would hide everything in the low buckets.
-    private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 }
