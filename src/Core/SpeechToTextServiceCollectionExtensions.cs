@@ -20,6 +20,7 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
         services.AddSingleton<ApiKeyValidator>();
+        CorsSettings.Register(services, configuration);
 
         services.AddAudioDecoding(configuration);
         services.AddWhisperEngine(configuration);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.AzureOpenAI;
@@ -10,14 +11,28 @@ public sealed class AzureResilienceFixture : IAsyncLifetime
     /// <summary>Deadline of the "gpt-4o-short" deployment.</summary>
     public static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A loopback port bound but never listened on: connections are refused, and no other process on this busy
+    /// machine can take the port and answer (or hang) in between, as it could with a port merely found free.
+    /// </summary>
+    private static readonly Socket ClosedPort = BindWithoutListening();
+
+    public static readonly string UnreachableEndpoint = $"http://127.0.0.1:{((IPEndPoint)ClosedPort.LocalEndPoint!).Port}";
+
+    private static Socket BindWithoutListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
     public AzureTestHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await AzureTestHost.StartAsync(
     [
         new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe),
         new("gpt-4o-short", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Timeout = ShortTimeout },
-        // A port nothing listens on: connections are refused.
-        new("gpt-4o-unreachable", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Endpoint = $"http://127.0.0.1:{ServerProcess.FreePort()}" },
+        new("gpt-4o-unreachable", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Endpoint = UnreachableEndpoint },
     ]);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
@@ -213,7 +228,7 @@ public class AzureResilienceTests(AzureResilienceFixture fixture)
     }
 
     [Fact]
-    public async Task Unreachable_endpoint_is_503_upstream_unreachable()
+    public async Task Unreachable_endpoint_is_503_upstream_unreachable_without_naming_where_the_upstream_lives()
     {
         var before = Host.Fake.RequestCount;
         var (response, elapsed) = await TimedAsync("gpt-4o-unreachable");
@@ -221,7 +236,13 @@ public class AzureResilienceTests(AzureResilienceFixture fixture)
         {
             var error = await AzureCalls.ErrorAsync(response, HttpStatusCode.ServiceUnavailable, null, "upstream_unreachable");
             Assert.Equal("server_error", error.GetProperty("type").GetString());
-            Assert.Contains("aoai-4o", error.GetProperty("message").GetString());
+            var message = error.GetProperty("message").GetString()!;
+            Assert.Contains("aoai-4o", message);
+            // The connection error names host and port: the operator's log gets it, the client does not.
+            var closed = new Uri(AzureResilienceFixture.UnreachableEndpoint);
+            Assert.DoesNotContain(closed.Authority, message);
+            Assert.DoesNotContain(closed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), message);
+            await AzureCalls.LogLineAsync(Host.Server, 0, "could not be reached", closed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         Assert.Equal(before, Host.Fake.RequestCount);
         Assert.True(elapsed < TimeSpan.FromSeconds(5), $"{elapsed}");

@@ -137,7 +137,8 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         var pool = Volatile.Read(ref _pool);
         if (model is null || pool is null)
         {
-            throw new ApiError(503, $"The local whisper model is not loaded: {_loadError ?? "unknown reason"}",
+            // The load error names files on this machine: it is for the operator (log, /health), not for callers.
+            throw new ApiError(503, "The local whisper model is not loaded; the server's log and /health say why.",
                 ApiError.ApiErrorType, null, "model_not_loaded");
         }
 
