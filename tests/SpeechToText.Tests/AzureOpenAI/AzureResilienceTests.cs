@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.AzureOpenAI;
@@ -11,20 +10,7 @@ public sealed class AzureResilienceFixture : IAsyncLifetime
     /// <summary>Deadline of the "gpt-4o-short" deployment.</summary>
     public static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// A loopback port bound but never listened on: connections are refused, and no other process on this busy
-    /// machine can take the port and answer (or hang) in between, as it could with a port merely found free.
-    /// </summary>
-    private static readonly Socket ClosedPort = BindWithoutListening();
-
-    public static readonly string UnreachableEndpoint = $"http://127.0.0.1:{((IPEndPoint)ClosedPort.LocalEndPoint!).Port}";
-
-    private static Socket BindWithoutListening()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
+    public static readonly string UnreachableEndpoint = $"http://127.0.0.1:{ClosedPort.Reserve()}";
 
     public AzureTestHost Host { get; private set; } = null!;
 
