@@ -38,6 +38,8 @@ public sealed class TelemetryRecordingTests : IAsyncLifetime
             [new AzureDeployment("gpt-4o-fallback", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Fallbacks = ["whisper-1"] }], ":");
         settings["Whisper:ModelPath"] = TestModels.Test;
         settings["Audio:FfmpegPath"] = AudioSamples.BundledFfmpeg;
+        // VAD before every local run, so its span and histogram are recorded too.
+        settings["Whisper:VadMinDurationSeconds"] = "0";
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)).AddSpeechToText(config).BuildServiceProvider();
     }
@@ -64,7 +66,7 @@ public sealed class TelemetryRecordingTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Decodes))]
-    public async Task Local_request_records_audio_seconds_decode_queue_and_inference_under_one_trace(string sample, string path, string container)
+    public async Task Local_request_records_audio_seconds_decode_queue_vad_and_inference_under_one_trace(string sample, string path, string container)
     {
         var file = (string)typeof(AudioSamples).GetProperty(sample)!.GetValue(AudioSamples.Shared)!;
         using var capture = new TelemetryCapture();
@@ -82,12 +84,16 @@ public sealed class TelemetryRecordingTests : IAsyncLifetime
         Assert.Equal((path, container, "success"), (decode["path"], decode["container"], decode["outcome"]));
         var queue = Assert.Single(capture.Of("stt.engine.queue.wait"));
         Assert.Equal("success", queue["outcome"]);
+        var vad = Assert.Single(capture.Of("stt.engine.vad.duration"));
+        Assert.Equal("success", vad["outcome"]);
+        Assert.Equal(routed.Result.Timings!.VadMilliseconds / 1000, vad.Value, 0.05);
         var inference = Assert.Single(capture.Of("stt.engine.inference.duration"));
         Assert.Equal("success", inference["outcome"]);
         Assert.Equal(routed.Result.Timings!.InferenceMilliseconds / 1000, inference.Value, 0.05);
         var total = Assert.Single(capture.Of("stt.transcription.duration"));
         Assert.Equal(("whisper-1", "whisper.cpp", "success"), (total["model"], total["backend"], total["outcome"]));
-        Assert.True(total.Value >= decode.Value + inference.Value, $"total {total.Value} s < decode {decode.Value} s + inference {inference.Value} s");
+        Assert.True(total.Value >= decode.Value + vad.Value + inference.Value,
+            $"total {total.Value} s < decode {decode.Value} s + VAD {vad.Value} s + inference {inference.Value} s");
         var selected = Assert.Single(capture.Of("stt.backend.selected"));
         Assert.Equal(("whisper-1", "whisper.cpp"), (selected["model"], selected["backend"]));
         Assert.Empty(capture.Of("stt.fallback.taken"));
@@ -95,7 +101,7 @@ public sealed class TelemetryRecordingTests : IAsyncLifetime
         // Spans: decode, queue and inference (which runs on the engine's own thread) nest under the request's span.
         var transcribe = capture.Span("stt.transcribe");
         Assert.Equal(capture.RootSpanId, transcribe.ParentSpanId);
-        foreach (var name in new[] { "stt.audio.decode", "stt.engine.queue", "stt.engine.inference" })
+        foreach (var name in new[] { "stt.audio.decode", "stt.engine.queue", "stt.engine.vad", "stt.engine.inference" })
         {
             Assert.Equal(transcribe.SpanId, capture.Span(name).ParentSpanId);
         }
