@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
@@ -20,6 +21,11 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
         services.AddSingleton<ApiKeyValidator>();
+        CorsSettings.Register(services, configuration);
+        // ASP.NET Core's "Request starting/finished" lines print the query string, where some clients put their
+        // api-key. Added after the host's configuration rules, this rule wins over any Logging:LogLevel setting.
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(
+            new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null)));
 
         services.AddAudioDecoding(configuration);
         services.AddWhisperEngine(configuration);

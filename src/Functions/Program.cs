@@ -1,9 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SpeechToText.Core;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Observability;
 using SpeechToText.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -12,5 +14,8 @@ BundledModel.UseAsDefault(builder.Configuration);
 builder.Services.AddSpeechToText(builder.Configuration);
 builder.Services.AddTranscriptionJobs(builder.Configuration);
 builder.Services.AddSingleton<WorkItemDelivery>();
-builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+// host.json sets telemetryMode OpenTelemetry: the host and this worker both emit OpenTelemetry, correlated by
+// UseFunctionsWorkerDefaults, exported to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING, which the
+// infrastructure sets) and/or an OTLP endpoint.
+builder.Services.AddSpeechToTextTelemetry(builder.Configuration)?.UseFunctionsWorkerDefaults();
 builder.Build().Run();

@@ -2,6 +2,7 @@ using SpeechToText.Core;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Observability;
 using SpeechToText.Server;
 using SpeechToText.Server.Jobs;
 
@@ -14,6 +15,8 @@ if (ServerCommands.TryRun(args, out var exitCode))
 // Content root = the app folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSpeechToText(builder.Configuration);
+// Exported only when OTEL_EXPORTER_OTLP_ENDPOINT, Telemetry:OtlpEndpoint or APPLICATIONINSIGHTS_CONNECTION_STRING is set.
+builder.Services.AddSpeechToTextTelemetry(builder.Configuration);
 // The blob pipeline: status endpoints and the 413 hint whenever storage is configured; the watcher and
 // queue workers only with Pipeline:Enabled.
 builder.Services.AddTranscriptionJobs(builder.Configuration);

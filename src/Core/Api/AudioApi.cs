@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SpeechToText.Core.Engines;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
@@ -13,11 +14,20 @@ namespace SpeechToText.Core.Api;
 /// <summary>The HTTP surface, shared by every host: OpenAI's audio endpoints, the model list and /health.</summary>
 public static class AudioApi
 {
-    /// <summary>Adds the envelope-writing error handler and API-key check in front of the endpoints.</summary>
+    /// <summary>
+    /// Adds the response headers, CORS (only when origins are configured; preflights are answered before the key
+    /// check, as browsers send them without credentials), the envelope-writing error handler and the API-key check
+    /// in front of the endpoints.
+    /// </summary>
     public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app)
     {
         // Build the catalog now: a misconfigured model list (duplicate ids, unknown fallbacks) stops the start.
         app.ApplicationServices.GetRequiredService<ModelCatalog>();
+        app.UseMiddleware<ResponseHeadersMiddleware>();
+        if (app.ApplicationServices.GetRequiredService<IOptions<CorsSettings>>().Value.Enabled)
+        {
+            app.UseCors();
+        }
         return app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
     }
 
@@ -47,15 +57,16 @@ public static class AudioApi
     public static Task HealthAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices));
 
     /// <summary>
-    /// Runs one endpoint behind the same error envelope and API-key check that <see cref="UseAudioApi"/> puts in
-    /// front of every endpoint, for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions).
+    /// Runs one endpoint behind the same response headers, error envelope and API-key check that <see cref="UseAudioApi"/>
+    /// puts in front of every endpoint, for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions,
+    /// whose CORS is the platform's: the function app's CORS setting, so Cors:AllowedOrigins does not apply there).
     /// </summary>
     public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint)
     {
         var services = ctx.RequestServices;
         var keys = new ApiKeyMiddleware(endpoint, services.GetRequiredService<ApiKeyValidator>());
         var errors = new ApiErrorMiddleware(keys.InvokeAsync, services.GetRequiredService<ILogger<ApiErrorMiddleware>>());
-        return errors.InvokeAsync(ctx);
+        return new ResponseHeadersMiddleware(errors.InvokeAsync).InvokeAsync(ctx);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, Action<Utf8JsonWriter> write)
@@ -90,7 +101,7 @@ public static class AudioApi
         w.WriteString("object", "model");
         w.WriteNumber("created", 1_700_000_000);
         w.WriteString("owned_by", entry.Backend == BackendKind.Local ? "local" : "azure-openai");
-        w.WriteString("backend", entry.Backend == BackendKind.Local ? "whisper.cpp" : "azure-openai");
+        w.WriteString("backend", entry.Backend.WireName());
         w.WriteString("kind", entry.Kind switch
         {
             ModelKind.Whisper => "whisper",

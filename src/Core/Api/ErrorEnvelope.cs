@@ -32,7 +32,14 @@ public static class ErrorEnvelope
         {
             return;
         }
+        // Keep the CORS grant the CORS middleware gave before the endpoint ran, so a browser may read the error.
+        var corsHeaders = response.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)
+                                                      || h.Key.Equals("Vary", StringComparison.OrdinalIgnoreCase)).ToList();
         response.Clear();
+        foreach (var (name, value) in corsHeaders)
+        {
+            response.Headers[name] = value;
+        }
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
         if (error.RetryAfter is { } retry)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Observability;
 
 namespace SpeechToText.Core.Audio;
 
@@ -30,20 +31,9 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
             throw ApiError.InvalidFileFormat("the content is not audio in a supported container");
         }
 
-        DecodedAudio audio;
-        if (container == AudioContainer.Wav)
-        {
-            await using var stream = upload.OpenRead();
-            var header = WavHeader.Read(stream);
-            audio = WavDecoder.CanDecode(header)
-                ? wavDecoder.Decode(stream, header)
-                : await ffmpegDecoder.DecodeAsync(upload, container, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            audio = await ffmpegDecoder.DecodeAsync(upload, container, cancellationToken).ConfigureAwait(false);
-        }
-
+        using var operation = SttTelemetry.Start("stt.audio.decode", SttTelemetry.DecodeDuration)
+            .Tag("container", container.ToString().ToLowerInvariant());
+        var audio = await operation.RunAsync(() => DecodeAsync(upload, container, operation, cancellationToken)).ConfigureAwait(false);
         if (audio.Samples.Length < MinimumSamples)
         {
             throw ApiError.AudioTooShort(audio.DurationSeconds);
@@ -53,6 +43,24 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
             throw AudioErrors.AudioTooLong(_options.MaxAudioDuration);
         }
         return audio;
+    }
+
+    /// <summary>PCM/float WAV in managed code (path "wav"), everything else with ffmpeg (path "ffmpeg").</summary>
+    private async Task<DecodedAudio> DecodeAsync(AudioUpload upload, AudioContainer container, TimedOperation operation,
+        CancellationToken cancellationToken)
+    {
+        if (container == AudioContainer.Wav)
+        {
+            await using var stream = upload.OpenRead();
+            var header = WavHeader.Read(stream);
+            if (WavDecoder.CanDecode(header))
+            {
+                operation.Tag("path", "wav");
+                return wavDecoder.Decode(stream, header);
+            }
+        }
+        operation.Tag("path", "ffmpeg");
+        return await ffmpegDecoder.DecodeAsync(upload, container, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sniffs the upload, looking past a leading ID3 tag when one is there.</summary>

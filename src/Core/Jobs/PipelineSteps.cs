@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 
@@ -62,7 +63,10 @@ public sealed class PipelineSteps
     /// when a crash came between manifest and queue. A bad input ends as a failed job with the reason.
     /// Returns the job id, or null for blobs that are not inputs (sidecars) or no longer exist.
     /// </summary>
-    public async Task<string?> PlanAsync(string blobName, CancellationToken cancellationToken)
+    public Task<string?> PlanAsync(string blobName, CancellationToken cancellationToken) =>
+        TimeStepAsync("plan", () => PlanStepAsync(blobName, cancellationToken));
+
+    private async Task<string?> PlanStepAsync(string blobName, CancellationToken cancellationToken)
     {
         if (JobRequest.IsSidecar(blobName))
         {
@@ -194,7 +198,10 @@ public sealed class PipelineSteps
     /// Transcribes one chunk. Skips chunks already done (a redelivered work item); the worker whose write
     /// completes the last chunk moves the job to Stitching and enqueues the stitch.
     /// </summary>
-    public async Task TranscribeChunkAsync(ChunkWorkItem item, long dequeueCount, CancellationToken cancellationToken)
+    public Task TranscribeChunkAsync(ChunkWorkItem item, long dequeueCount, CancellationToken cancellationToken) =>
+        TimeStepAsync("transcribe_chunk", () => TranscribeChunkStepAsync(item, dequeueCount, cancellationToken));
+
+    private async Task TranscribeChunkStepAsync(ChunkWorkItem item, long dequeueCount, CancellationToken cancellationToken)
     {
         var read = await _manifests.TryReadAsync(item.JobId, cancellationToken).ConfigureAwait(false);
         if (read is not { Manifest: var manifest })
@@ -289,7 +296,10 @@ public sealed class PipelineSteps
     }
 
     /// <summary>Stitches the chunk results into the transcripts and completes the job. Idempotent: outputs are overwritten.</summary>
-    public async Task StitchAsync(string jobId, CancellationToken cancellationToken)
+    public Task StitchAsync(string jobId, CancellationToken cancellationToken) =>
+        TimeStepAsync("stitch", () => StitchStepAsync(jobId, cancellationToken));
+
+    private async Task StitchStepAsync(string jobId, CancellationToken cancellationToken)
     {
         var read = await _manifests.TryReadAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (read is not { Manifest: var manifest } || manifest.State == JobState.Failed)
@@ -426,6 +436,19 @@ public sealed class PipelineSteps
         {
         }
     }
+
+    /// <summary>One span ("stt.pipeline.step", tagged with the step) and one duration record per step run, whichever host delivered it.</summary>
+    private static async Task<T> TimeStepAsync<T>(string step, Func<Task<T>> work)
+    {
+        using var operation = SttTelemetry.Start("stt.pipeline.step", SttTelemetry.PipelineStepDuration).Tag("step", step);
+        return await operation.RunAsync(work).ConfigureAwait(false);
+    }
+
+    private static Task TimeStepAsync(string step, Func<Task> work) => TimeStepAsync(step, async () =>
+    {
+        await work().ConfigureAwait(false);
+        return true;
+    });
 
     public static string StatusName(string inputName) => $"{inputName}.status.json";
 

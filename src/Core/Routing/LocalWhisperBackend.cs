@@ -10,7 +10,7 @@ public sealed class LocalWhisperBackend(IAudioDecoder decoder, IWhisperEngine en
 {
     public BackendKind Kind => BackendKind.Local;
 
-    public string DescribeFor(ModelEntry model) => "whisper.cpp";
+    public string DescribeFor(ModelEntry model) => Kind.WireName();
 
     public async Task<TranscriptionResult> TranscribeAsync(TranscriptionRequest request, ModelEntry model,
         ITranscriptionObserver? observer, CancellationToken cancellationToken)

@@ -12,6 +12,12 @@ public enum BackendKind
     AzureOpenAI,
 }
 
+public static class BackendKindExtensions
+{
+    /// <summary>The name clients see in /v1/models and telemetry sees in its "backend" tag.</summary>
+    public static string WireName(this BackendKind kind) => kind == BackendKind.Local ? "whisper.cpp" : "azure-openai";
+}
+
 /// <summary>One public model id and what serves it.</summary>
 public sealed record ModelEntry
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Routing;
@@ -29,7 +30,23 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     public async Task<RoutedResult> TranscribeAsync(TranscriptionRequest request, ITranscriptionObserver? observer,
         CancellationToken cancellationToken)
     {
-        var model = Validate(request);
+        using var operation = SttTelemetry.Start("stt.transcribe", SttTelemetry.TranscriptionDuration);
+        return await operation.RunAsync(async () =>
+        {
+            var model = Validate(request);
+            // The catalog id, never the client's raw string: tags stay a bounded set.
+            operation.Tag("model", model.Id);
+            var routed = await TranscribeWithFallbacksAsync(request, model, observer, cancellationToken).ConfigureAwait(false);
+            var backend = routed.ServedBy.Backend.WireName();
+            operation.Tag("backend", backend);
+            SttTelemetry.AudioTranscribed.Add(routed.Result.Duration, new("model", routed.ServedBy.Id), new("backend", backend));
+            return routed;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<RoutedResult> TranscribeWithFallbacksAsync(TranscriptionRequest request, ModelEntry model,
+        ITranscriptionObserver? observer, CancellationToken cancellationToken)
+    {
         var tracking = observer is null ? null : new TrackingObserver(observer);
         ApiError? lastFailure = null;
         ModelEntry? failedModel = null;
@@ -49,7 +66,9 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
                 }
                 logger.LogWarning("Model {Model} failed with {Status} {Code} ({Reason}); falling back to {Fallback}",
                     failedModel!.Id, lastFailure.Status, lastFailure.Code, lastFailure.Message, candidate.Id);
+                SttTelemetry.FallbackTaken.Add(1, new("from", failedModel.Id), new("to", candidate.Id));
             }
+            SttTelemetry.BackendSelected.Add(1, new("model", candidate.Id), new("backend", candidate.Backend.WireName()));
             var backend = BackendFor(candidate);
             var name = backend.DescribeFor(candidate);
             tracking?.OnBackendSelected(name, lastFailure is null ? null : model.Id);

@@ -9,6 +9,7 @@ using SpeechToText.Core.Api;
 using SpeechToText.Core.Engines.AzureOpenAI;
 using SpeechToText.Tests.Http;
 using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Jobs;
 
 namespace SpeechToText.Tests.AzureOpenAI;
 
@@ -89,12 +90,13 @@ public class AzureCredentialTests
     }
 
     [Fact]
-    public async Task Api_key_and_client_keys_never_reach_the_log_even_at_trace_level()
+    public async Task Keys_hashes_tokens_and_the_storage_account_key_never_reach_the_log_even_at_trace_level()
     {
         const string upstreamKey = "upstream-secret-a91f27e4c0";
         const string wrongUpstreamKey = "upstream-secret-wrong-5d13b8";
         const string clientKey = "client-secret-7e02c4aa9b";
         const string otherClientKey = "client-secret-unknown-33f1d0";
+        int closedStorage = ClosedPort.Reserve();
         await using var host = await AzureTestHost.StartAsync(
             [
                 new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { ApiKey = upstreamKey },
@@ -103,26 +105,42 @@ public class AzureCredentialTests
             new Dictionary<string, string?>
             {
                 ["Auth__Keys__0__Sha256"] = AuthOptions.HashKey(clientKey),
+                // Storage that refuses connections: the job status API then fails, and its failure is logged.
+                ["Storage__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteFixture.DevKey};" +
+                    $"BlobEndpoint=http://127.0.0.1:{closedStorage}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closedStorage}/devstoreaccount1;",
                 ["Logging__LogLevel__Default"] = "Trace",
                 ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
             },
             new FakeAzureOptions { ApiKey = upstreamKey, Deployments = { ["aoai-4o"] = FakeDeploymentKind.Gpt4oTranscribe } });
 
-        async Task<HttpStatusCode> CallAsync(string key, string model, params (string, string)[] fields)
+        async Task<HttpStatusCode> CallAsync(string? bearer, string model, string query = "", string? apiKeyHeader = null, params (string, string)[] fields)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/transcriptions")
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/transcriptions" + query)
             {
                 Content = Multipart.Form(AzureCalls.Upload, AzureCalls.UploadName, model, fields),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+            if (apiKeyHeader is not null)
+            {
+                request.Headers.Add("api-key", apiKeyHeader);
+            }
             using var response = await host.Client.SendAsync(request);
             await response.Content.ReadAsStringAsync();
             return response.StatusCode;
         }
 
-        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", ("prompt", "hello")));
-        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", ("stream", "true")));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", fields: ("prompt", "hello")));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", fields: ("stream", "true")));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(null, "gpt-4o-transcribe", apiKeyHeader: clientKey));
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(otherClientKey, "gpt-4o-transcribe"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(null, "gpt-4o-transcribe", apiKeyHeader: otherClientKey));
+        // Keys are not accepted in the query string, but a client may still put one there.
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(null, "gpt-4o-transcribe", query: $"?api-key={clientKey}"));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe", query: $"?api-key={otherClientKey}"));
+        // Upstream 401 (our wrong key), then upstream 500s: retried and recovered, then retried and given up.
         Assert.Equal(HttpStatusCode.BadGateway, await CallAsync(clientKey, "gpt-4o-badkey"));
         host.Fake.Enqueue(FakeResponse.Status(500).Times(2));
         Assert.Equal(HttpStatusCode.OK, await CallAsync(clientKey, "gpt-4o-transcribe"));
@@ -130,12 +148,32 @@ public class AzureCredentialTests
         Assert.Equal(HttpStatusCode.BadGateway, await CallAsync(clientKey, "gpt-4o-transcribe"));
         host.Fake.Clear();
 
+        // Storage down: a server error whose message carries nothing of the exception (no address, no reason).
+        using (var status = new HttpRequestMessage(HttpMethod.Get, "v1/transcription-jobs/0123456789abcdef0123456789abcdef"))
+        {
+            status.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clientKey);
+            using var response = await host.Client.SendAsync(status);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode >= 500, $"{response.StatusCode}: {body}");
+            Assert.DoesNotContain("127.0.0.1", body);
+            Assert.DoesNotContain(closedStorage.ToString(System.Globalization.CultureInfo.InvariantCulture), body);
+            Assert.DoesNotContain("refused", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("   at ", body);
+        }
+
         // Let the last lines arrive, then check the log really is at trace level and mentions the calls.
         await AzureCalls.LogLineAsync(host.Server, 0, "aoai-4o", "attempt");
+        // The storage failure is logged with its exception (the operator gets the address the client did not), so
+        // the scan below covers that path too.
+        await AzureCalls.LogLineAsync(host.Server, 0, $"Connection refused (127.0.0.1:{closedStorage})");
         var logs = host.Server.Logs;
         Assert.Contains("trce:", logs);
         Assert.Contains("dbug:", logs);
-        foreach (var secret in new[] { upstreamKey, wrongUpstreamKey, clientKey, otherClientKey })
+        foreach (var secret in new[]
+                 {
+                     upstreamKey, wrongUpstreamKey, clientKey, otherClientKey, AuthOptions.HashKey(clientKey), AuthOptions.HashKey(otherClientKey),
+                     AzuriteFixture.DevKey, AzuriteFixture.DevKey[..24],
+                 })
         {
             Assert.DoesNotContain(secret, logs);
         }

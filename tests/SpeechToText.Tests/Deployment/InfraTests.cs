@@ -161,6 +161,8 @@ public sealed partial class InfraTests
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
         var root = host.RootElement;
         Assert.Equal("2.0", root.GetProperty("version").GetString());
+        // The host emits OpenTelemetry too, correlated with the worker's (src/Functions Program.cs).
+        Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
         Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
         var queues = root.GetProperty("extensions").GetProperty("queues");
         Assert.Equal(PipelineMaxAttemptsDefault(), queues.GetProperty("maxDequeueCount").GetInt32());

@@ -12,7 +12,8 @@ namespace SpeechToText.Tests.Jobs;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Azurite's published development account key (a secret as far as the service knows).</summary>
+    public const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? _process;
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"stt-azurite-{Guid.NewGuid():N}");
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Tests.Observability;
 
 namespace SpeechToText.Tests.Jobs;
 
@@ -11,6 +12,7 @@ public sealed class PipelineStepsTests(AzuriteFixture azurite)
     [Fact]
     public async Task Same_blob_event_twice_is_one_job_and_same_work_item_twice_adds_nothing()
     {
+        using var telemetry = new TelemetryCapture();
         await using var h = new PipelineHarness(azurite.NewStorage());
         await h.UploadAsync("talk.mp3", JobAudio.TwoMinutes.Value);
 
@@ -54,6 +56,16 @@ public sealed class PipelineStepsTests(AzuriteFixture azurite)
         }
         using var verbose = await h.ReadOutputJsonAsync("talk.mp3.verbose.json");
         TranscriptChecks.AssertContiguous(verbose, expected);
+
+        // Every step run is timed (repeats included), and each chunk's audio is counted once: by the run that transcribed it.
+        var steps = telemetry.Of("stt.pipeline.step.duration");
+        Assert.All(steps, m => Assert.Equal("success", m["outcome"]));
+        Assert.Equal(2, steps.Count(m => m["step"] == "plan"));
+        Assert.Equal(2 * manifest.Chunks.Count, steps.Count(m => m["step"] == "transcribe_chunk"));
+        Assert.Equal(2, steps.Count(m => m["step"] == "stitch"));
+        Assert.Equal(manifest.Chunks.Count, telemetry.Of("stt.audio.transcribed").Count);
+        Assert.Equal(manifest.Chunks.Sum(c => c.End - c.Start), telemetry.Of("stt.audio.transcribed").Sum(m => m.Value), 0.05);
+        Assert.Equal(steps.Count, telemetry.Spans.Count(a => a.OperationName == "stt.pipeline.step"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@
 #pragma warning disable OPENAI001
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Azure.Core;
@@ -13,6 +14,7 @@ using OpenAI;
 using OpenAI.Audio;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 
@@ -49,7 +51,7 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
 
     public BackendKind Kind => BackendKind.AzureOpenAI;
 
-    public string DescribeFor(ModelEntry model) => $"azure-openai:{model.Deployment}";
+    public string DescribeFor(ModelEntry model) => $"{Kind.WireName()}:{model.Deployment}";
 
     private static AudioClient CreateClient(AzureDeploymentOptions d, TokenCredential? credential)
     {
@@ -96,11 +98,12 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(deployment.Options.Timeout);
         var call = new UpstreamCall(deployment.Client, deployment.Options, request, cancellationToken, deadline.Token);
+        using var operation = SttTelemetry.Start("stt.upstream", SttTelemetry.UpstreamDuration, ActivityKind.Client).Tag("model", model.Id);
         try
         {
-            return request.Stream && model.Capabilities.Streaming && observer is not null
-                ? await StreamAsync(call, observer, duration).ConfigureAwait(false)
-                : await CallAsync(call, duration).ConfigureAwait(false);
+            return await operation.RunAsync(() => request.Stream && model.Capabilities.Streaming && observer is not null
+                ? StreamAsync(call, observer, duration)
+                : CallAsync(call, duration)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

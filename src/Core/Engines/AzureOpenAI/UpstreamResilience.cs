@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Observability;
 
 namespace SpeechToText.Core.Engines.AzureOpenAI;
 
@@ -104,6 +105,7 @@ internal sealed class UpstreamResilience
                     : $"status {responseOf(args.Outcome.Result!).Status} ({UpstreamErrors.RequestIdText(responseOf(args.Outcome.Result!))})";
                 _logger.LogWarning("Azure OpenAI deployment {Deployment}: attempt {Attempt} failed with {Why}; retrying in {Delay:0} ms",
                     call.Options.DeploymentName, args.AttemptNumber + 1, why, args.RetryDelay.TotalMilliseconds);
+                SttTelemetry.UpstreamRetries.Add(1, new KeyValuePair<string, object?>("model", call.Options.Id));
                 if (args.Outcome.Result is PipelineMessage m)
                 {
                     m.Dispose();
@@ -123,7 +125,14 @@ internal sealed class UpstreamResilience
             _ => false,
         };
 
-    private static ApiError Unreachable(UpstreamCall call, Exception e) =>
-        new(503, $"Azure OpenAI deployment '{call.Options.DeploymentName}' could not be reached ({e.GetType().Name}: {e.Message}).",
+    /// <summary>
+    /// The client learns that the deployment is unreachable, not where it lives: the exception's message names the
+    /// upstream host and port, so it goes to the log only.
+    /// </summary>
+    private ApiError Unreachable(UpstreamCall call, Exception e)
+    {
+        _logger.LogWarning("Azure OpenAI deployment {Deployment} could not be reached: {Error}", call.Options.DeploymentName, e.Message);
+        return new(503, $"Azure OpenAI deployment '{call.Options.DeploymentName}' could not be reached ({e.GetType().Name}).",
             ApiError.ServerError, null, "upstream_unreachable", inner: e);
+    }
 }

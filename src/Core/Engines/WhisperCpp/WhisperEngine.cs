@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Engines.WhisperCpp;
@@ -136,7 +137,8 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         var pool = Volatile.Read(ref _pool);
         if (model is null || pool is null)
         {
-            throw new ApiError(503, $"The local whisper model is not loaded: {_loadError ?? "unknown reason"}",
+            // The load error names files on this machine: it is for the operator (log, /health), not for callers.
+            throw new ApiError(503, "The local whisper model is not loaded; the server's log and /health say why.",
                 ApiError.ApiErrorType, null, "model_not_loaded");
         }
 
@@ -155,7 +157,11 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             useVad = false;
         }
 
-        var lease = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        WhisperStateLease lease;
+        using (var queued = SttTelemetry.Start("stt.engine.queue", SttTelemetry.QueueWait))
+        {
+            lease = await queued.RunAsync(() => pool.AcquireAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+        }
         var job = new WhisperRun(model, lease, samples, options, language, useVad, onSegment, cancellationToken, _options.RequestTimeout);
         var completion = new TaskCompletionSource<TranscriptionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -250,7 +256,11 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         if (job.UseVad)
         {
             var vadStarted = Stopwatch.GetTimestamp();
-            timeline = DetectSpeech(job);
+            using (var vad = SttTelemetry.Start("stt.engine.vad", SttTelemetry.VadDuration))
+            {
+                timeline = DetectSpeech(job);
+                vad.Succeed();
+            }
             vadMs = Stopwatch.GetElapsedTime(vadStarted).TotalMilliseconds;
             job.ThrowIfStopped();
             if (timeline.RegionCount == 0)
@@ -323,9 +333,20 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
 
             int code;
             var fullStarted = Stopwatch.GetTimestamp();
-            fixed (float* pcm = samples)
+            using (var inference = SttTelemetry.Start("stt.engine.inference", SttTelemetry.InferenceDuration).Tag("model", job.Model.ModelType))
             {
-                code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
+                fixed (float* pcm = samples)
+                {
+                    code = WhisperNative.FullWithState(job.Model.Context, state, p, pcm, samples.Length);
+                }
+                if (job.IsStopped)
+                {
+                    inference.Cancel();
+                }
+                else if (code == 0)
+                {
+                    inference.Succeed();
+                }
             }
             var inferenceMs = Stopwatch.GetElapsedTime(fullStarted).TotalMilliseconds;
             job.ThrowIfStopped();
