@@ -7,12 +7,13 @@ using SpeechToText.Core.Engines;
 using SpeechToText.Core.Engines.AzureOpenAI;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core;
 
 public static class SpeechToTextServiceCollectionExtensions
 {
-    /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers.</summary>
+    /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers, metering and limits.</summary>
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -20,6 +21,8 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
         services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<KeyLimiter>();
+        services.AddUsageMetering(configuration);
 
         services.AddAudioDecoding(configuration);
         services.AddWhisperEngine(configuration);

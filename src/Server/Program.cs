@@ -2,6 +2,7 @@ using SpeechToText.Core;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Usage;
 using SpeechToText.Server;
 using SpeechToText.Server.Jobs;
 
@@ -30,6 +31,7 @@ var binding = ListenAddress.Configure(builder);
 var app = builder.Build();
 app.UseAudioApi();
 app.MapAudioApi();
+app.MapUsageApi();
 if (storageConfigured)
 {
     app.MapJobsApi();

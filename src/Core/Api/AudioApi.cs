@@ -7,18 +7,23 @@ using Microsoft.Extensions.Logging;
 using SpeechToText.Core.Engines;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Api;
 
 /// <summary>The HTTP surface, shared by every host: OpenAI's audio endpoints, the model list and /health.</summary>
 public static class AudioApi
 {
-    /// <summary>Adds the envelope-writing error handler and API-key check in front of the endpoints.</summary>
+    /// <summary>
+    /// Puts metering, the envelope-writing error handler, the API-key check and the per-key limits in front of
+    /// the endpoints, in that order: usage sees the status the client got (401s and 429s included).
+    /// </summary>
     public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app)
     {
         // Build the catalog now: a misconfigured model list (duplicate ids, unknown fallbacks) stops the start.
         app.ApplicationServices.GetRequiredService<ModelCatalog>();
-        return app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
+        return app.UseMiddleware<UsageMiddleware>().UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>()
+            .UseMiddleware<KeyLimitsMiddleware>();
     }
 
     public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
@@ -45,15 +50,19 @@ public static class AudioApi
     public static Task HealthAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices));
 
     /// <summary>
-    /// Runs one endpoint behind the same error envelope and API-key check that <see cref="UseAudioApi"/> puts in
-    /// front of every endpoint, for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions).
+    /// Runs one endpoint behind the same middleware that <see cref="UseAudioApi"/> puts in front of every endpoint,
+    /// for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions).
     /// </summary>
     public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint)
     {
         var services = ctx.RequestServices;
-        var keys = new ApiKeyMiddleware(endpoint, services.GetRequiredService<ApiKeyValidator>());
+        var validator = services.GetRequiredService<ApiKeyValidator>();
+        var limits = new KeyLimitsMiddleware(endpoint, services.GetRequiredService<KeyLimiter>(), validator);
+        var keys = new ApiKeyMiddleware(limits.InvokeAsync, validator);
         var errors = new ApiErrorMiddleware(keys.InvokeAsync, services.GetRequiredService<ILogger<ApiErrorMiddleware>>());
-        return errors.InvokeAsync(ctx);
+        var usage = new UsageMiddleware(errors.InvokeAsync, services.GetRequiredService<UsageRecorder>(), validator,
+            services.GetRequiredService<TimeProvider>());
+        return usage.InvokeAsync(ctx);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, Action<Utf8JsonWriter> write)
