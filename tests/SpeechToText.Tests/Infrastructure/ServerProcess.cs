@@ -75,6 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["Logging__Console__FormatterName"] = "simple";
+        // Servers without storage meter into local files: keep the tests' out of the user's profile.
+        psi.Environment["Usage__LocalDirectory"] = Path.Combine(Path.GetTempPath(), $"stt-test-usage-{Environment.ProcessId}");
         foreach (var (key, value) in settings)
         {
             psi.Environment[key] = value;
