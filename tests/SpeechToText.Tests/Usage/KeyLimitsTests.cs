@@ -87,10 +87,7 @@ public sealed class KeyLimitsTests
     {
         await using var host = await StartAsync();
         var gate = new TaskCompletionSource();
-        // Body and boundary from the same form.
-        var form = Multipart.Form(AudioSamples.Shared.Wav16kMonoS16);
-        var slow = new SlowContent(await form.ReadAsByteArrayAsync(), gate.Task);
-        slow.Headers.ContentType = form.Headers.ContentType;
+        var slow = await SlowContent.FromAsync(Multipart.Form(AudioSamples.Shared.Wav16kMonoS16), gate.Task);
         var uploading = SendAsync(host.Client, OneAtATimeKey, "v1/audio/transcriptions", slow);
         await slow.HalfSent.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2)); // the server has the headers and is reading the body
@@ -103,29 +100,5 @@ public sealed class KeyLimitsTests
         gate.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await uploading).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await TranscribeAsync(host.Client, OneAtATimeKey)).StatusCode);
-    }
-
-    /// <summary>Sends the first half of the body, then waits for the gate before sending the rest.</summary>
-    private sealed class SlowContent(byte[] body, Task gate) : HttpContent
-    {
-        private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task HalfSent => _halfSent.Task;
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            int half = body.Length / 2;
-            await stream.WriteAsync(body.AsMemory(0, half));
-            await stream.FlushAsync();
-            _halfSent.TrySetResult();
-            await gate;
-            await stream.WriteAsync(body.AsMemory(half));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
-        }
     }
 }

@@ -73,4 +73,42 @@ public sealed class UsageApiTests
         Assert.All(files, f => Assert.DoesNotContain(UserKey, File.ReadAllText(f), StringComparison.Ordinal));
         Directory.Delete(folder, recursive: true);
     }
+
+    [Fact]
+    public async Task A_client_that_leaves_mid_upload_is_recorded_as_499_and_frees_its_concurrency_slot()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"stt-usage-{Guid.NewGuid():N}");
+        await using var server = await ServerProcess.StartAsync(Merge(Key(0, "ops", AdminKey, admin: true),
+            Key(1, "app", UserKey, false, ("MaxConcurrentRequests", "1")),
+            new Dictionary<string, string?> { ["Whisper__ModelPath"] = TestModels.Test, ["Usage__LocalDirectory"] = folder }));
+        using var leave = new CancellationTokenSource();
+        // The rest of the body never comes: the client gives up halfway.
+        var slow = await SlowContent.FromAsync(Http.Multipart.Form(Audio.AudioSamples.Shared.Wav16kMonoS16), Task.Delay(Timeout.Infinite, leave.Token));
+        var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/transcriptions") { Content = slow };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", UserKey);
+        var upload = server.Client.SendAsync(request, leave.Token);
+        await slow.HalfSent.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // admitted and reading the body
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // The slot is given back when the request ends, so the key's next request is served.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage next;
+        while ((next = await TranscribeAsync(server.Client, UserKey)).StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+
+        // Every request but the last failed: the one that left (and any 429 while its slot was still held).
+        var app = Totals(await UsageAsync(server.Client, AdminKey, "key"), "api_key_id")["app"];
+        Assert.Equal(app.Requests - 1, app.Errors);
+        var records = Directory.GetFiles(folder, "*.jsonl", SearchOption.AllDirectories).SelectMany(File.ReadAllLines)
+            .Select(UsageRecord.FromJsonLine).OfType<UsageRecord>().ToList();
+        var left = Assert.Single(records, r => r.Status == 499);
+        Assert.Equal(("app", "client_disconnected", UsageRecord.Transcription), (left.KeyId, left.ErrorCode, left.Operation));
+        Assert.Equal(0, left.AudioSeconds);
+        Directory.Delete(folder, recursive: true);
+    }
 }

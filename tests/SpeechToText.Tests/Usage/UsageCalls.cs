@@ -146,3 +146,35 @@ internal static class UsageCalls
         return doc.RootElement.GetProperty("error").GetProperty("code").GetString() ?? "";
     }
 }
+
+/// <summary>Sends the first half of the body, then waits for the gate before sending the rest.</summary>
+internal sealed class SlowContent(byte[] body, Task gate) : HttpContent
+{
+    private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task HalfSent => _halfSent.Task;
+
+    /// <summary>The form's bytes with its content type (the boundary must match the body).</summary>
+    public static async Task<SlowContent> FromAsync(MultipartFormDataContent form, Task gate)
+    {
+        var content = new SlowContent(await form.ReadAsByteArrayAsync(), gate);
+        content.Headers.ContentType = form.Headers.ContentType;
+        return content;
+    }
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        int half = body.Length / 2;
+        await stream.WriteAsync(body.AsMemory(0, half));
+        await stream.FlushAsync();
+        _halfSent.TrySetResult();
+        await gate;
+        await stream.WriteAsync(body.AsMemory(half));
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = body.Length;
+        return true;
+    }
+}
