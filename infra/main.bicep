@@ -98,6 +98,9 @@ param outputContainerName string = 'transcripts'
 @description('Container of job manifests and chunks (StorageOptions.JobsContainer).')
 param jobsContainerName string = 'stt-jobs'
 
+@description('Container of the usage records: JSON lines in append blobs, one per day and instance (UsageOptions.Container).')
+param usageContainerName string = 'usage'
+
 @description('Queue of chunk work items (StorageOptions.ChunkQueue).')
 param chunkQueueName string = 'stt-chunks'
 
@@ -145,6 +148,7 @@ module storage 'core/storage/storage-account.bicep' = {
       inputContainerName
       outputContainerName
       jobsContainerName
+      usageContainerName
     ]
     queues: [
       chunkQueueName
@@ -237,6 +241,7 @@ module functions 'app/functions.bicep' = {
     inputContainerName: inputContainerName
     outputContainerName: outputContainerName
     jobsContainerName: jobsContainerName
+    usageContainerName: usageContainerName
     chunkQueueName: chunkQueueName
     stitchQueueName: stitchQueueName
     poisonQueueName: poisonQueueName
@@ -271,5 +276,6 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output STT_INPUT_CONTAINER string = inputContainerName
 output STT_OUTPUT_CONTAINER string = outputContainerName
 output STT_JOBS_CONTAINER string = jobsContainerName
+output STT_USAGE_CONTAINER string = usageContainerName
 output AZURE_OPENAI_ENDPOINT string = deployOpenAI ? openAI.outputs.endpoint : ''
 output BLOB_EVENTS_SUBSCRIBED bool = subscribeBlobEvents

@@ -66,6 +66,9 @@ param outputContainerName string
 @description('Container holding job manifests and chunks.')
 param jobsContainerName string
 
+@description('Container of the usage records.')
+param usageContainerName string
+
 @description('Queue of chunk work items.')
 param chunkQueueName string
 
@@ -116,9 +119,12 @@ var baseSettings = {
   // src/Core PipelineOptions (MaxAttempts stays at its default, which host.json's maxDequeueCount equals).
   Pipeline__DefaultModel: pipelineDefaultModel
   Pipeline__TempDirectory: '/tmp/stt-jobs'
-  // src/Core AuthOptions: every /v1 call needs this key.
+  // src/Core AuthOptions: every call but /health needs this key; it is the operator's, so it may read GET /v1/usage.
   Auth__Keys__0__Id: 'default'
   Auth__Keys__0__Sha256: apiKeySha256
+  Auth__Keys__0__Admin: 'true'
+  // src/Core UsageOptions: usage records beside the pipeline's containers, one append blob per instance and day.
+  Usage__Container: usageContainerName
   // src/Core ApiOptions / AudioOptions: spilled uploads on the instance's writable temp disk.
   Api__TempDirectory: '/tmp/stt-uploads'
   Audio__TempDirectory: '/tmp/stt-uploads'

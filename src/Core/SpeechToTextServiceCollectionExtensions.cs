@@ -8,12 +8,13 @@ using SpeechToText.Core.Engines;
 using SpeechToText.Core.Engines.AzureOpenAI;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core;
 
 public static class SpeechToTextServiceCollectionExtensions
 {
-    /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers.</summary>
+    /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers, metering and limits.</summary>
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -26,6 +27,8 @@ public static class SpeechToTextServiceCollectionExtensions
         // api-key. Added after the host's configuration rules, this rule wins over any Logging:LogLevel setting.
         services.Configure<LoggerFilterOptions>(o => o.Rules.Add(
             new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null)));
+        services.AddSingleton<KeyLimiter>();
+        services.AddUsageMetering(configuration);
 
         services.AddAudioDecoding(configuration);
         services.AddWhisperEngine(configuration);

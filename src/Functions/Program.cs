@@ -11,6 +11,7 @@ using SpeechToText.Functions;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 BundledModel.UseAsDefault(builder.Configuration);
+// Includes usage metering with its hosted writer (drains on shutdown) and the per-key limits.
 builder.Services.AddSpeechToText(builder.Configuration);
 builder.Services.AddTranscriptionJobs(builder.Configuration);
 builder.Services.AddSingleton<WorkItemDelivery>();

@@ -3,6 +3,7 @@ using SpeechToText.Core.Api;
 using SpeechToText.Core.Engines.WhisperCpp;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Observability;
+using SpeechToText.Core.Usage;
 using SpeechToText.Server;
 using SpeechToText.Server.Jobs;
 
@@ -33,6 +34,7 @@ var binding = ListenAddress.Configure(builder);
 var app = builder.Build();
 app.UseAudioApi();
 app.MapAudioApi();
+app.MapUsageApi();
 if (storageConfigured)
 {
     app.MapJobsApi();

@@ -32,6 +32,9 @@ public sealed class ApiError : Exception
     /// <summary>Sent as the Retry-After header (whole seconds, at least 1) when set.</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>More response headers that belong to this error (e.g. x-ratelimit-* on a 429).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public static ApiError BadRequest(string message, string? param = null, string? code = "invalid_value") =>
         new((int)HttpStatusCode.BadRequest, message, InvalidRequest, param, code);
 

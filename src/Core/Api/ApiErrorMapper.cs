@@ -98,20 +98,24 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
     }
 }
 
-/// <summary>Requires an API key on /v1 routes when keys are configured.</summary>
+/// <summary>
+/// Requires an API key on every route except /health when keys are configured, so an unknown path answers
+/// 401 before 404 and reveals nothing to callers without a key.
+/// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (validator.Enabled && context.Request.Path.StartsWithSegments("/v1"))
+        if (validator.Enabled && !context.Request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase))
         {
-            var keyId = validator.Authenticate(context.Request);
-            if (keyId is null)
+            var key = validator.Authenticate(context.Request);
+            if (key is null)
             {
                 await ErrorEnvelope.WriteAsync(context, ApiError.InvalidApiKey()).ConfigureAwait(false);
                 return;
             }
-            context.Items[ApiKeyValidator.KeyIdItem] = keyId;
+            context.Items[ApiKeyValidator.KeyIdItem] = key.EffectiveId;
+            context.Items[ApiKeyValidator.AdminItem] = key.Admin;
         }
         await next(context).ConfigureAwait(false);
     }

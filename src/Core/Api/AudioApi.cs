@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SpeechToText.Core.Engines;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Api;
 
@@ -16,8 +17,9 @@ public static class AudioApi
 {
     /// <summary>
     /// Adds the response headers, CORS (only when origins are configured; preflights are answered before the key
-    /// check, as browsers send them without credentials), the envelope-writing error handler and the API-key check
-    /// in front of the endpoints.
+    /// check, as browsers send them without credentials), metering, the envelope-writing error handler, the API-key
+    /// check and the per-key limits in front of the endpoints, in that order: usage sees the status the client got
+    /// (401s and 429s included).
     /// </summary>
     public static IApplicationBuilder UseAudioApi(this IApplicationBuilder app)
     {
@@ -28,7 +30,8 @@ public static class AudioApi
         {
             app.UseCors();
         }
-        return app.UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>();
+        return app.UseMiddleware<UsageMiddleware>().UseMiddleware<ApiErrorMiddleware>().UseMiddleware<ApiKeyMiddleware>()
+            .UseMiddleware<KeyLimitsMiddleware>();
     }
 
     public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
@@ -57,16 +60,20 @@ public static class AudioApi
     public static Task HealthAsync(HttpContext ctx) => WriteJsonAsync(ctx, w => WriteHealth(w, ctx.RequestServices));
 
     /// <summary>
-    /// Runs one endpoint behind the same response headers, error envelope and API-key check that <see cref="UseAudioApi"/>
-    /// puts in front of every endpoint, for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions,
-    /// whose CORS is the platform's: the function app's CORS setting, so Cors:AllowedOrigins does not apply there).
+    /// Runs one endpoint behind the same middleware that <see cref="UseAudioApi"/> puts in front of every endpoint,
+    /// for hosts whose HTTP entry points are not ASP.NET Core endpoints (Azure Functions, whose CORS is the
+    /// platform's: the function app's CORS setting, so Cors:AllowedOrigins does not apply there).
     /// </summary>
     public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint)
     {
         var services = ctx.RequestServices;
-        var keys = new ApiKeyMiddleware(endpoint, services.GetRequiredService<ApiKeyValidator>());
+        var validator = services.GetRequiredService<ApiKeyValidator>();
+        var limits = new KeyLimitsMiddleware(endpoint, services.GetRequiredService<KeyLimiter>(), validator);
+        var keys = new ApiKeyMiddleware(limits.InvokeAsync, validator);
         var errors = new ApiErrorMiddleware(keys.InvokeAsync, services.GetRequiredService<ILogger<ApiErrorMiddleware>>());
-        return new ResponseHeadersMiddleware(errors.InvokeAsync).InvokeAsync(ctx);
+        var usage = new UsageMiddleware(errors.InvokeAsync, services.GetRequiredService<UsageRecorder>(), validator,
+            services.GetRequiredService<TimeProvider>());
+        return new ResponseHeadersMiddleware(usage.InvokeAsync).InvokeAsync(ctx);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, Action<Utf8JsonWriter> write)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Api;
 
@@ -46,6 +47,11 @@ public static class ErrorEnvelope
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
+        foreach (var (name, value) in error.Headers)
+        {
+            response.Headers[name] = value;
+        }
+        RequestUsage.Of(context)?.Failed(error);
         var body = Render(error);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Api;
 
@@ -38,6 +39,7 @@ public sealed class TranscriptionHandler(
         LimitBody(context);
 
         await using var request = await ReadRequestAsync(context, task, aborted).ConfigureAwait(false);
+        RequestUsage.Of(context)?.Track(request);
         var model = router.Validate(request);
         if (request.Stream && model.Capabilities.Streaming)
         {
@@ -61,7 +63,7 @@ public sealed class TranscriptionHandler(
                     $"vad;dur={timings.VadMilliseconds:0.#}, whisper;dur={timings.InferenceMilliseconds:0.#}");
             }
             await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
-            Log(context, request, routed.Backend, routed.Result.Duration, started);
+            Complete(context, request, routed, started);
         }
     }
 
@@ -144,6 +146,7 @@ public sealed class TranscriptionHandler(
         catch (Exception e) when (response.HasStarted && !aborted.IsCancellationRequested)
         {
             var error = e as ApiError ?? ApiErrorMapper.FromException(e, logger);
+            RequestUsage.Of(context)?.Failed(error);
             await response.Body.WriteAsync(TranscriptionWriter.ErrorEvent(error), aborted).ConfigureAwait(false);
             await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
             return;
@@ -155,7 +158,7 @@ public sealed class TranscriptionHandler(
         await response.Body.WriteAsync(TranscriptionWriter.DoneEvent(routed.Result, request.IncludeLogprobs), aborted).ConfigureAwait(false);
         await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
         await response.Body.FlushAsync(aborted).ConfigureAwait(false);
-        Log(context, request, routed.Backend, routed.Result.Duration, started);
+        Complete(context, request, routed, started);
     }
 
     private static void StartEventStream(HttpResponse response, string? backend, string? fellBackFrom)
@@ -176,15 +179,17 @@ public sealed class TranscriptionHandler(
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    private void Log(HttpContext context, TranscriptionRequest request, string backend, double audioSeconds, long started)
+    /// <summary>Notes what served the request for its usage record, and logs it.</summary>
+    private void Complete(HttpContext context, TranscriptionRequest request, RoutedResult routed, long started)
     {
+        RequestUsage.Of(context)?.Served(routed);
         if (!logger.IsEnabled(LogLevel.Information))
         {
             return;
         }
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         logger.LogInformation("{Task} model={Model} backend={Backend} format={Format} stream={Stream} audio={AudioSeconds:0.00}s bytes={Bytes} key={KeyId} elapsed={ElapsedMs:0}ms",
-            request.Task, request.Model, backend, request.ResponseFormat.ToWire(), request.Stream, audioSeconds, request.File.Length,
+            request.Task, request.Model, routed.Backend, request.ResponseFormat.ToWire(), request.Stream, routed.Result.Duration, request.File.Length,
             context.Items[ApiKeyValidator.KeyIdItem] ?? "-", elapsedMs);
     }
 

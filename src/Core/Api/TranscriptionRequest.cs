@@ -57,6 +57,9 @@ public sealed class TranscriptionRequest : IAsyncDisposable, IDisposable
         return _decoded;
     }
 
+    /// <summary>Length of the decoded audio; 0 while (or when) it was not decoded.</summary>
+    public double DecodedSeconds => _decoded is { IsCompletedSuccessfully: true } decoded ? decoded.Result.DurationSeconds : 0;
+
     public ValueTask DisposeAsync() => File.DisposeAsync();
 
     public void Dispose() => File.Dispose();

@@ -9,6 +9,7 @@ using SpeechToText.Core.Audio;
 using SpeechToText.Core.Observability;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Jobs;
 
@@ -30,12 +31,14 @@ public sealed class PipelineSteps
     private readonly IChunkPlanner _planner;
     private readonly PipelineOptions _options;
     private readonly IAudioDecoder _decoder;
+    private readonly UsageRecorder _usage;
     private readonly ILogger<PipelineSteps> _logger;
 
     public PipelineSteps(JobStorage storage, ManifestStore manifests, TranscriptionRouter router, IChunkPlanner planner,
-        IOptions<PipelineOptions> options, IOptions<AudioOptions> audioOptions, ILoggerFactory? loggerFactory = null)
+        IOptions<PipelineOptions> options, IOptions<AudioOptions> audioOptions, UsageRecorder usage, ILoggerFactory? loggerFactory = null)
     {
         _storage = storage;
+        _usage = usage;
         _manifests = manifests;
         _router = router;
         _planner = planner;
@@ -329,8 +332,10 @@ public sealed class PipelineSteps
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = file.ContentType } }, cancellationToken).ConfigureAwait(false);
             outputs.Add(name);
         }
+        bool completedHere = false;
         var completed = await _manifests.UpdateAsync(jobId, m =>
         {
+            completedHere = false;
             if (m.IsFinal)
             {
                 return false;
@@ -338,9 +343,14 @@ public sealed class PipelineSteps
             m.State = JobState.Completed;
             m.Outputs = outputs;
             m.Timings.CompletedAt = DateTimeOffset.UtcNow;
+            completedHere = true;
             return true;
         }, cancellationToken).ConfigureAwait(false);
         await WriteStatusAsync(completed, cancellationToken).ConfigureAwait(false);
+        if (completedHere)
+        {
+            RecordUsage(completed, 200, null, stitched.Usage);
+        }
         _logger.LogInformation("Job {JobId} completed: {Segments} segment(s), outputs {Outputs}", jobId, stitched.Segments.Count, string.Join(", ", outputs));
     }
 
@@ -354,12 +364,15 @@ public sealed class PipelineSteps
         {
             return;
         }
+        bool failedHere = false;
         var manifest = await _manifests.UpdateAsync(item.JobId, m =>
         {
+            failedHere = false;
             if (m.State == JobState.Failed)
             {
                 return false;
             }
+            failedHere = m.State != JobState.Completed;
             var what = item.Index == StitchIndex ? "stitch" : $"chunk {item.Index}";
             if (m.Chunks.FirstOrDefault(c => c.Index == item.Index) is { } c)
             {
@@ -373,6 +386,10 @@ public sealed class PipelineSteps
             return true;
         }, cancellationToken).ConfigureAwait(false);
         await WriteStatusAsync(manifest, cancellationToken).ConfigureAwait(false);
+        if (failedHere)
+        {
+            RecordUsage(manifest, 500, "job_failed", null);
+        }
         _logger.LogError("Job {JobId} failed: {Error}", item.JobId, manifest.Error);
     }
 
@@ -467,8 +484,31 @@ public sealed class PipelineSteps
         if (await _manifests.TryCreateAsync(manifest, cancellationToken).ConfigureAwait(false))
         {
             await WriteStatusAsync(manifest, cancellationToken).ConfigureAwait(false);
+            RecordUsage(manifest, 400, "job_rejected", null);
             _logger.LogWarning("Job {JobId} for {Blob} rejected: {Reason}", jobId, input.Name, reason);
         }
+    }
+
+    /// <summary>
+    /// The job's one usage record. Callers record only when their own If-Match write moved the job to its final
+    /// state, and exactly one write can do that, so a stitch or failure that runs twice records once.
+    /// </summary>
+    private void RecordUsage(JobManifest job, int status, string? errorCode, TranscriptionUsage? usage)
+    {
+        var ended = job.Timings.CompletedAt ?? job.Timings.FailedAt ?? DateTimeOffset.UtcNow;
+        _usage.Record(new UsageRecord
+        {
+            Time = job.Timings.CreatedAt,
+            Id = job.JobId,
+            KeyId = UsageRecord.Pipeline,
+            Operation = UsageRecord.Job,
+            Model = job.Options.Model,
+            AudioSeconds = job.DurationSeconds ?? 0,
+            Status = status,
+            ErrorCode = errorCode,
+            LatencyMs = (long)(ended - job.Timings.CreatedAt).TotalMilliseconds,
+            UploadBytes = job.Input.Size,
+        }.WithTokens(usage));
     }
 
     private Task WriteStatusAsync(JobManifest manifest, CancellationToken cancellationToken) =>

@@ -1,7 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using SpeechToText.Core.Api;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Tests.Api;
 
@@ -13,6 +15,8 @@ public sealed class HostInvocationTests
         var services = new ServiceCollection().AddLogging();
         services.AddOptions<AuthOptions>().Configure(o => o.Keys.AddRange(keyHashes.Select(h => new ApiKeyEntry { Sha256 = h })));
         services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<KeyLimiter>();
+        services.AddUsageMetering(new ConfigurationBuilder().Build());
         var ctx = new DefaultHttpContext { RequestServices = services.BuildServiceProvider() };
         ctx.Request.Path = path;
         ctx.Response.Body = new MemoryStream();

@@ -42,6 +42,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public WorkItemRunner Runner => _services.GetRequiredService<WorkItemRunner>();
 
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
     public JobStorage Blobs => Steps.Storage;
 
     public async Task UploadAsync(string name, string file, IDictionary<string, string>? metadata = null)
