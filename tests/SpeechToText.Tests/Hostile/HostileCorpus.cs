@@ -79,6 +79,11 @@ public static class HostileCorpus
             yield return new($"64 KB of random bytes named audio.{ext}", _ => Upload(RandomBytes(64 * 1024, 1000 + i), $"audio.{ext}"),
                 Expected.BadFormat);
         }
+        // Past Api:MemoryThresholdBytes (8 MB) an upload spills to a temp file, which must be gone afterwards.
+        yield return new("12 MB of random bytes (spilled to a temp file)", _ => Upload(RandomBytes(12 << 20, 2000), "big.wav"), Expected.BadFormat);
+        // The largest ID3 size there is, in front of a spilled upload: sniffed as MP3 without reading 256 MB ahead.
+        yield return new("ID3 tag declaring 256 MB at the head of a 9 MB upload (spilled)",
+            _ => Upload([.. Id3Tag(0x7F), .. RandomBytes(9 << 20, 2001)]), Expected.BadFormat);
     }
 
     // ---- truncation: a real file cut short. What is left of the audio is decoded (as any player would);
@@ -233,14 +238,15 @@ public static class HostileCorpus
             c => Upload(Text($"concat:{c.Samples.Wav16kMonoS16}|{c.Samples.Wav16kMonoS16}"), "audio.flac"), Expected.BadFormat);
         // An ID3 tag makes it sniff as MP3; the forced mp3 demuxer reads frames, never a playlist.
         yield return new("ID3 tag followed by an HLS playlist",
-            c => Upload([.. Id3Tag(), .. Text($"#EXTM3U\n#EXTINF:3,\n{c.Samples.Wav16kMonoS16}\n#EXTINF:3,\n{c.CanaryUrl}a.mp3\n")]), Expected.BadFormat);
+            c => Upload([.. Id3Tag(0), .. Text($"#EXTM3U\n#EXTINF:3,\n{c.Samples.Wav16kMonoS16}\n#EXTINF:3,\n{c.CanaryUrl}a.mp3\n")]), Expected.BadFormat);
         // The name is only shown, never used to choose a demuxer: real WAV content named like a playlist is transcribed.
         yield return new("real WAV named index.m3u8 (content decides, 200)", c => Upload(Read(c.Samples.Wav16kMonoS16), "index.m3u8"), Expected.Ok);
     }
 
     private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static byte[] Id3Tag() => [.. "ID3"u8, 4, 0, 0, 0, 0, 0, 0];
+    /// <summary>An ID3v2.4 tag header whose four syncsafe size bytes are all <paramref name="sizeByte"/>.</summary>
+    private static byte[] Id3Tag(byte sizeByte) => [.. "ID3"u8, 4, 0, 0, sizeByte, sizeByte, sizeByte, sizeByte];
 
     // ---- multipart bodies that break the parser's assumptions.
 
