@@ -48,6 +48,7 @@ public static class HostileCorpus
         .. Truncations(),
         .. WavHeaderLies(),
         .. Containers(),
+        .. Mp4BoxSizeLies(),
         .. Playlists(),
         .. MultipartAttacks(),
         .. HttpFramingAttacks(),
@@ -199,6 +200,28 @@ public static class HostileCorpus
             var bytes = Read(c.Samples.Mp4MoovAtEnd);
             return Upload(bytes[..(bytes.AsSpan().LastIndexOf("moov"u8) - 4)]);
         }, Expected.BadFormat);
+    }
+
+    /// <summary>
+    /// A box with a 64-bit size of 2^63-1 made the in-memory MP4 box walk (does moov precede mdat?) overflow
+    /// its position and index outside the file: a 500. Seen in review, then found by the fuzzer on its own
+    /// (seed 20261129, input 3262: mp4-moov-end with its 'free' box given that size); this is it minimised.
+    /// </summary>
+    private static IEnumerable<HostileCase> Mp4BoxSizeLies()
+    {
+        foreach (var (label, largeSize) in new[] { ("2^63-1", long.MaxValue), ("2^62", 1L << 62), ("-1", -1L) })
+        {
+            yield return new($"M4A with a 64-bit box size of {label} before moov", c =>
+            {
+                var m4a = Read(c.Samples.M4a);
+                int ftypEnd = (int)BinaryPrimitives.ReadUInt32BigEndian(m4a);
+                var box = new byte[16];
+                BinaryPrimitives.WriteUInt32BigEndian(box, 1);
+                "free"u8.CopyTo(box.AsSpan(4));
+                BinaryPrimitives.WriteInt64BigEndian(box.AsSpan(8), largeSize);
+                return Upload([.. m4a.AsSpan(0, ftypEnd), .. box, .. m4a.AsSpan(ftypEnd)]);
+            }, Expected.BadFormat);
+        }
     }
 
     private static readonly Lock SilenceLock = new();

@@ -20,6 +20,11 @@ public sealed class MutationFuzzer(IReadOnlyList<FuzzSeed> seeds, int runSeed)
     /// <summary>Values that sit on the edges parsers get wrong.</summary>
     private static readonly uint[] Interesting = [0, 1, 2, 7, 8, 0x7F, 0x80, 0xFF, 0xFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF];
 
+    private static readonly long[] Interesting64 = [0, 8, 16, 1L << 32, 1L << 62, long.MaxValue, long.MinValue, -1];
+
+    /// <summary>The width of an MP4 box header rewritten to a 64-bit size: size = 1, the type, then the 64-bit size.</summary>
+    private const int LargeSizeHeader = 16;
+
     public FuzzInput Create(int index)
     {
         var random = new Random(HashCode.Combine(runSeed, index));
@@ -123,6 +128,13 @@ public sealed class MutationFuzzer(IReadOnlyList<FuzzSeed> seeds, int runSeed)
         var copy = (byte[])bytes.Clone();
         uint value = random.Next(3) == 0 ? (uint)random.NextInt64(0, 1L << 32) : Interesting[random.Next(Interesting.Length)];
         var field = copy.AsSpan(offset, width);
+        if (width == LargeSizeHeader)
+        {
+            long largeSize = random.Next(3) == 0 ? random.NextInt64() : Interesting64[random.Next(Interesting64.Length)];
+            BinaryPrimitives.WriteUInt32BigEndian(field, 1);
+            BinaryPrimitives.WriteInt64BigEndian(field[8..], largeSize);
+            return (copy, $"set {container} {name} at {offset} to 0x{largeSize:X}");
+        }
         bool bigEndian = container is AudioContainer.Mp4 or AudioContainer.Mp3 or AudioContainer.Flac;
         switch (width)
         {
@@ -218,6 +230,7 @@ public sealed class MutationFuzzer(IReadOnlyList<FuzzSeed> seeds, int runSeed)
             uint size = BinaryPrimitives.ReadUInt32BigEndian(mp4.AsSpan(position));
             var type = System.Text.Encoding.ASCII.GetString(mp4, position + 4, 4);
             fields.Add(($"'{type}' box size", position, 4));
+            fields.Add(($"'{type}' box 64-bit size", position, LargeSizeHeader));
             if (size < 8 || position + size > end)
             {
                 break;
