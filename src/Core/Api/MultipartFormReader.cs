@@ -125,11 +125,14 @@ public static class MultipartFormReader
             {
                 throw TooLarge(options.MaxUploadBytes, options);
             }
-            throw ApiError.BadRequest(
-                e is InvalidDataException
-                    ? $"The multipart body is malformed: {e.Message}"
-                    : "The multipart body ended before its closing boundary (truncated upload?).",
-                null, "invalid_multipart");
+            throw ApiError.BadRequest(e switch
+            {
+                InvalidDataException => $"The multipart body is malformed: {e.Message}",
+                // Kestrel's own complaint about the HTTP framing (a bad chunk size, a body shorter than
+                // its Content-Length) says more than a guess about truncation would.
+                BadHttpRequestException => $"The request body is malformed: {e.Message}",
+                _ => "The multipart body ended before its closing boundary (truncated upload?).",
+            }, null, "invalid_multipart");
         }
         catch
         {

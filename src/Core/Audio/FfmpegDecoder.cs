@@ -282,7 +282,9 @@ public sealed class FfmpegDecoder(IOptions<AudioOptions> options, ILogger<Ffmpeg
             {
                 size = BinaryPrimitives.ReadInt64BigEndian(box[8..]);
             }
-            if (size < 8)
+            // A size running past the end (a 64-bit one can reach 2^63) means no moov follows in this
+            // file; stopping here also keeps position from overflowing.
+            if (size < 8 || size > file.Length - position)
             {
                 return false;
             }

@@ -90,6 +90,18 @@ public sealed class FfmpegDecoderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(1L << 62)]
+    [InlineData(-1L)]
+    public void A_64_bit_box_size_past_the_end_means_no_moov_ahead(long largeSize)
+    {
+        // ftyp, then a box whose 64-bit size runs past the end, then a moov it would hide.
+        byte[] file = [0, 0, 0, 8, .. "ftyp"u8, 0, 0, 0, 1, .. "free"u8, .. new byte[8], 0, 0, 0, 8, .. "moov"u8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(file.AsSpan(16), largeSize);
+        Assert.False(FfmpegDecoder.MoovPrecedesMdat(file));
+    }
+
+    [Theory]
     [InlineData(nameof(AudioSamples.Mp3), AudioContainer.Mp3)]
     [InlineData(nameof(AudioSamples.OggVorbis), AudioContainer.Ogg)]
     [InlineData(nameof(AudioSamples.Flac), AudioContainer.Flac)]
