@@ -13,8 +13,20 @@ internal static class LoadBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunAsync(LoadOptions.Parse(args)).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"load bench: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(LoadOptions o)
+    {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-        var o = LoadOptions.Parse(args);
         Directory.CreateDirectory(o.WorkDir);
         var clock = Stopwatch.StartNew();
         void Say(string message) => Console.Error.WriteLine($"[load-bench {clock.Elapsed:mm\\:ss}] {message}");
@@ -40,25 +52,44 @@ internal static class LoadBench
             return result;
         }
 
+        // A server that cannot start or answer its warm-up in time is reported as such; the other runs still count.
+        async Task SideAsync(string label, Func<Task<LoadResult>> run)
+        {
+            Say(label);
+            try
+            {
+                report.Runs.Add(await run().ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                Say($"  failed: {e.Message}");
+                report.Failures.Add($"{label}: {e.Message}");
+            }
+        }
+
         if (o.Only != LoadSides.Peer)
         {
             foreach (var layout in o.Layouts)
             {
-                Say($"our server, layout {layout.Label}");
-                await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(o, layout),
-                    Path.Combine(o.WorkDir, $"load-ours-{layout.Label}.log"), TimeSpan.FromMinutes(2)).ConfigureAwait(false);
-                var (slots, threads, queue) = await EngineLayoutAsync(server).ConfigureAwait(false);
-                report.Runs.Add(await MeasureAsync(LoadTarget.Ours(server.BaseAddress, server.Pid), $"{slots}×{threads}, queue {queue}", slots)
-                    .ConfigureAwait(false));
+                await SideAsync($"our server, layout {layout.Label}", async () =>
+                {
+                    await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(o, layout),
+                        Path.Combine(o.WorkDir, $"load-ours-{layout.Label}.log"), TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+                    var (slots, threads, queue) = await EngineLayoutAsync(server).ConfigureAwait(false);
+                    return await MeasureAsync(LoadTarget.Ours(server.BaseAddress, server.Pid), $"{slots}×{threads}, queue {queue}", slots)
+                        .ConfigureAwait(false);
+                }).ConfigureAwait(false);
             }
         }
         if (o.Only != LoadSides.Ours)
         {
-            Say($"whisper-server, -t {o.PeerThreads}");
-            await using var peer = await WhisperServerProcess.StartAsync(o.NativeDir, o.Model, o.PeerThreads, o.PeerPort,
-                Path.Combine(o.WorkDir, "load-whisper-server.log"), TimeSpan.FromMinutes(2)).ConfigureAwait(false);
-            report.Runs.Add(await MeasureAsync(LoadTarget.Peer(peer.BaseAddress, peer.Pid), $"1 mutex × {o.PeerThreads}, queue unbounded", 1)
-                .ConfigureAwait(false));
+            await SideAsync($"whisper-server, -t {o.PeerThreads}", async () =>
+            {
+                await using var peer = await WhisperServerProcess.StartAsync(o.NativeDir, o.Model, o.PeerThreads, o.PeerPort,
+                    Path.Combine(o.WorkDir, "load-whisper-server.log"), TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+                return await MeasureAsync(LoadTarget.Peer(peer.BaseAddress, peer.Pid), $"1 mutex × {o.PeerThreads}, queue unbounded", 1)
+                    .ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
 
         report.LoadAverageEnd = ProcStatus.LoadAverage();
@@ -66,7 +97,7 @@ internal static class LoadBench
         var markdown = report.Render();
         await File.WriteAllTextAsync(o.Output, markdown).ConfigureAwait(false);
         Console.WriteLine(markdown);
-        return 0;
+        return report.Failures.Count == 0 ? 0 : 1;
     }
 
     /// <summary>Only what the layout sets explicitly: unset values leave the server's own defaults in force.</summary>

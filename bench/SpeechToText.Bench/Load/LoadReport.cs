@@ -8,12 +8,17 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
     private const double ThroughputTarget = 1.15;
 
     public List<LoadResult> Runs { get; } = [];
+
+    /// <summary>Runs that produced no measurement: the server did not start or did not answer its warm-up in time.</summary>
+    public List<string> Failures { get; } = [];
     public string LoadAverageEnd { get; set; } = "?";
     public TimeSpan Elapsed { get; set; }
 
     private static string MiB(long? kib) => kib is { } k ? $"{k / 1024.0:0}" : "-";
 
     private static string Ms(double ms) => double.IsNaN(ms) ? "-" : $"{ms:0}";
+
+    private static string Ratio(double ratio) => double.IsFinite(ratio) ? $"{ratio:0.000}" : "- (nothing to divide by)";
 
     public string Render()
     {
@@ -39,7 +44,12 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
             s.AppendLine($"| {r.Server} | {r.Layout} | {r.Ok} | {r.Throughput:0.000} | {Ms(r.LatencyP50Ms)} | {Ms(r.LatencyP99Ms)} | {Ms(r.WhisperP50Ms)} | {r.Busy} ({r.BusyRate:P0}) | {r.Errors} | {rss} | {MiB(r.PeakRssKiB)} | {(r.MemoryFlat ? "yes" : "NO")} | {same} |");
         }
         s.AppendLine();
-        s.AppendLine("Throughput counts the requests that completed inside the window; p50/p99 are over every successful request (nearest rank: with fewer than 100, p99 is the slowest). Engine p50 is whisper_full's own time from our `Server-Timing` header: the rest of our latency is mostly waiting for a slot. RSS is sampled every second; flat = end within 5 % of start; peak is VmHWM over the server's life (start and warm-up included).");
+        s.AppendLine("Throughput counts the requests that completed inside the window; p50/p99 are over every successful request (nearest rank: with fewer than 100, p99 is the slowest). Engine p50 is whisper_full's own time from our `Server-Timing` header: the rest of our latency is mostly waiting for a slot. RSS is sampled every second; flat = end within 5 % of the middle (the first half is ramp-up); peak is VmHWM over the server's life (start and warm-up included).");
+        foreach (var failure in Failures)
+        {
+            s.AppendLine();
+            s.AppendLine($"**Not measured:** {failure}.");
+        }
         foreach (var r in Runs.Where(r => r.Errors > 0))
         {
             s.AppendLine();
@@ -55,10 +65,11 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
             s.AppendLine("|---|---:|---:|---:|---|---|");
             foreach (var r in Runs.Where(r => r != peer))
             {
-                var throughput = r.Throughput / peer.Throughput;
+                // whisper-server may complete nothing inside the window on a loaded machine: no ratio then.
+                var throughput = peer.Throughput > 0 ? r.Throughput / peer.Throughput : double.NaN;
                 var p99 = r.LatencyP99Ms / peer.LatencyP99Ms;
                 var met = throughput >= ThroughputTarget && p99 <= 1 && r.Errors == 0 && r.MemoryFlat;
-                s.AppendLine($"| {r.Layout} | {throughput:0.000} | {p99:0.000} | {r.Errors} | {(r.MemoryFlat ? "yes" : "NO")} | {(met ? "met" : "MISSED")} |");
+                s.AppendLine($"| {r.Layout} | {Ratio(throughput)} | {Ratio(p99)} | {r.Errors} | {(r.MemoryFlat ? "yes" : "NO")} | {(met ? "met" : "MISSED")} |");
             }
             s.AppendLine();
         }

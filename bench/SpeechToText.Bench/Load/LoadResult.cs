@@ -25,7 +25,7 @@ internal sealed record RssSample(double Seconds, long KiB);
 /// <summary>What one load run measured against one server.</summary>
 internal sealed class LoadResult
 {
-    /// <summary>Memory may grow by this share of its starting value over the window and still count as flat.</summary>
+    /// <summary>Memory may grow by this share over the second half of the window and still count as flat.</summary>
     public const double FlatTolerance = 0.05;
 
     public required string Server { get; init; }
@@ -75,6 +75,10 @@ internal sealed class LoadResult
         ? null
         : (Rss[0].KiB, Rss.MinBy(r => Math.Abs(r.Seconds - WindowSeconds / 2))!.KiB, Rss[^1].KiB);
 
-    /// <summary>Flat: resident memory at the end is within <see cref="FlatTolerance"/> of the start.</summary>
-    public bool MemoryFlat => RssStartMiddleEnd is { } r && r.End <= r.Start * (1 + FlatTolerance);
+    /// <summary>
+    /// Flat: no growth over the second half of the window (end within <see cref="FlatTolerance"/> of the middle).
+    /// The first half is ramp-up, not a leak: requests waiting in the queue hold their uploads and samples, and
+    /// the runtime's heaps grow to the load; a leak keeps growing after that.
+    /// </summary>
+    public bool MemoryFlat => RssStartMiddleEnd is { } r && r.End <= r.Middle * (1 + FlatTolerance);
 }
