@@ -31,8 +31,14 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
         s.AppendLine($"- Model: `{options.Model}` ({new FileInfo(options.Model).Length:N0} bytes), the same file on both sides.");
         s.AppendLine($"- Clip: `{Path.GetFileName(options.Clip)}`, {options.ClipSeconds:0.##} s of speech, {new FileInfo(options.Clip).Length:N0} bytes, WAV 16 kHz mono; posted again by each client as soon as its previous request ends.");
         s.AppendLine($"- {options.Clients} clients for {options.Duration.TotalSeconds:0} s per server, after a warm-up; a 429 is honoured (the client waits its Retry-After, {LoadDriver.DefaultBackoff.TotalMilliseconds:0} ms without one); per-request limit {options.RequestTimeout.TotalSeconds:0} s.");
-        s.AppendLine($"- whisper-server: `whisper-server {string.Join(' ', WhisperServerProcess.Arguments(Path.GetFileName(options.Model), options.PeerThreads, options.PeerPort))}`, POST /inference with `response_format=json`.");
-        s.AppendLine("- Ours: POST /v1/audio/transcriptions with `model=whisper-1`, `language=en`, `response_format=json`; greedy, best_of 1, temperature 0 with 0.2 fallback, token timestamps, no flash attention (VAD only above 30 s, so not for this clip).");
+        if (options.Only != LoadSides.Ours)
+        {
+            s.AppendLine($"- whisper-server: `whisper-server {string.Join(' ', WhisperServerProcess.Arguments(Path.GetFileName(options.Model), options.PeerThreads, options.PeerPort))}`, POST /inference with `response_format=json`.");
+        }
+        if (options.Only != LoadSides.Peer)
+        {
+            s.AppendLine("- Ours: POST /v1/audio/transcriptions with `model=whisper-1`, `language=en`, `response_format=json`; greedy, best_of 1, temperature 0 with 0.2 fallback, token timestamps, no flash attention (VAD only above 30 s, so not for this clip).");
+        }
         s.AppendLine();
 
         s.AppendLine("| server | layout (slots × threads) | ok | throughput (audio s / s) | p50 (ms) | p99 (ms) | engine p50 (ms) | 429s (share of attempts) | other errors | RSS start / middle / end (MiB) | peak RSS (MiB) | memory flat | transcript = whisper-server's |");
