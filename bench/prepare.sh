@@ -1,6 +1,7 @@
-# Shared start of bench/run.sh and bench/pipeline.sh. Sourced, not executed: builds the server and the
-# bench (Release), installs the audio tools, and sets server_dll, work and model.
+# Shared start of bench/run.sh, bench/pipeline.sh and bench/load.sh. Sourced, not executed: builds the server
+# and the bench (Release), installs the audio tools, and sets server_dll, work and model.
 #   bench_prepare KIND DESCRIPTION   KIND: the synthetic model to generate when BENCH_MODEL is unset (tiny|test)
+#   bench_speech_audio               the speech clips in $work (after bench_prepare)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 bench_prepare() {
@@ -19,5 +20,23 @@ bench_prepare() {
     log "generating the synthetic $kind model ($description)"
     dotnet "$server_dll" generate-test-model "$model.part" "$kind" >&2
     mv "$model.part" "$model"
+  fi
+}
+
+bench_speech_audio() {
+  # 60 s of speech: espeak-ng, resampled to 16 kHz mono s16, repeated with pauses and cut to exactly 60 s.
+  if [ ! -f "$work/speech-60s.mp3" ]; then
+    log "making the test audio"
+    espeak-ng -v en-us -s 160 -w "$work/espeak.wav" \
+      "The quick brown fox jumps over the lazy dog. This is a latency benchmark for a speech to text service. \
+We measure the time of a request from upload to response, and compare it with the command line tool of \
+whisper dot cpp, given the same file, the same model and the same decoding parameters."
+    sox "$work/espeak.wav" -r 16000 -c 1 -b 16 "$work/speech-60s.wav" pad 0 1.5 repeat 5 trim 0 60
+    [ "$(soxi -s "$work/speech-60s.wav")" = 960000 ] || die "speech-60s.wav is not exactly 60 s"
+    sox "$work/speech-60s.wav" "$work/speech-5s.wav" trim 0 5
+    for n in 60s 5s; do
+      /usr/bin/ffmpeg -loglevel error -y -i "$work/speech-$n.wav" -ac 1 -ar 16000 -c:a libmp3lame -b:a 64k "$work/speech-$n.mp3"
+    done
+    rm -f "$work/espeak.wav"
   fi
 }

@@ -11,21 +11,7 @@ cd "$(dirname "$0")/.."
 source bench/prepare.sh
 bench_prepare tiny "tiny's real dimensions, random weights: realistic compute, meaningless text"
 
-# 60 s of speech: espeak-ng, resampled to 16 kHz mono s16, repeated with pauses and cut to exactly 60 s.
-if [ ! -f "$work/speech-60s.mp3" ]; then
-  log "making the test audio"
-  espeak-ng -v en-us -s 160 -w "$work/espeak.wav" \
-    "The quick brown fox jumps over the lazy dog. This is a latency benchmark for a speech to text service. \
-We measure the time of a request from upload to response, and compare it with the command line tool of \
-whisper dot cpp, given the same file, the same model and the same decoding parameters."
-  sox "$work/espeak.wav" -r 16000 -c 1 -b 16 "$work/speech-60s.wav" pad 0 1.5 repeat 5 trim 0 60
-  [ "$(soxi -s "$work/speech-60s.wav")" = 960000 ] || die "speech-60s.wav is not exactly 60 s"
-  sox "$work/speech-60s.wav" "$work/speech-5s.wav" trim 0 5
-  for n in 60s 5s; do
-    /usr/bin/ffmpeg -loglevel error -y -i "$work/speech-$n.wav" -ac 1 -ar 16000 -c:a libmp3lame -b:a 64k "$work/speech-$n.mp3"
-  done
-  rm -f "$work/espeak.wav"
-fi
+bench_speech_audio
 # The 60 s MP3 decoded exactly as the service decodes it (its bundled ffmpeg, 16 kHz mono float),
 # in a float WAV that whisper-cli reads without conversion.
 if [ ! -f "$work/speech-60s.mp3.f32.wav" ]; then

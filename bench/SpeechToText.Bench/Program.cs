@@ -4,12 +4,17 @@ using SpeechToText.Bench;
 
 // End-to-end latency of the service against whisper-cli on the same model, audio and decoding
 // parameters. See bench/run.sh; the report goes to --out and to stdout. With "pipeline" first: the
-// blob pipeline benchmark (bench/pipeline.sh).
+// blob pipeline benchmark (bench/pipeline.sh); with "load" first: the load benchmark (bench/load.sh).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.FirstOrDefault() == "pipeline")
 {
     // The blob pipeline's overhead and worker scaling (bench/pipeline.sh).
     return await SpeechToText.Bench.Pipeline.PipelineBench.RunAsync(args[1..]);
+}
+if (args.FirstOrDefault() == "load")
+{
+    // Concurrent clients against our server and whisper-server (bench/load.sh).
+    return await SpeechToText.Bench.Load.LoadBench.RunAsync(args[1..]);
 }
 var o = BenchOptions.Parse(args);
 Directory.CreateDirectory(o.WorkDir);

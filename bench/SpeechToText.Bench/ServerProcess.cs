@@ -19,29 +19,23 @@ internal sealed record ServerSample(double EndToEndMs, double WhisperMs, double 
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly HttpClient _http;
-    private readonly StreamWriter _log;
 
-    private ServerProcess(Process process, HttpClient http, StreamWriter log)
+    private ServerProcess(ChildProcess process, HttpClient http)
     {
         _process = process;
         _http = http;
-        _log = log;
     }
 
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
+
+    public Uri BaseAddress => _http.BaseAddress!;
 
     public static async Task<ServerProcess> StartAsync(string serverDll, int port, IReadOnlyDictionary<string, string> settings,
         string logPath, TimeSpan loadTimeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(serverDll)! };
         start.ArgumentList.Add(serverDll);
         start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -52,17 +46,9 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        // Ctrl-C or SIGTERM of the bench must not leave the server running.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
+        var process = ChildProcess.Start(start, logPath);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(15) };
-        var server = new ServerProcess(process, http, log);
+        var server = new ServerProcess(process, http);
         try
         {
             await server.WaitForModelAsync(loadTimeout).ConfigureAwait(false);
@@ -73,30 +59,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw;
         }
         return server;
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone (or disposed).
-        }
-    }
-
-    private static void Write(StreamWriter log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (log)
-        {
-            log.WriteLine(line);
-        }
     }
 
     private async Task WaitForModelAsync(TimeSpan timeout)
@@ -182,7 +144,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (vad, whisper);
     }
 
-    public long? PeakRssKiB() => ProcStatus.PeakRssKiB(_process.Id);
+    public long? PeakRssKiB() => ProcStatus.PeakRssKiB(_process.Pid);
 
     /// <summary>A GET against the server (the pipeline bench polls the job status endpoint).</summary>
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
@@ -190,15 +152,6 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        _process.Dispose();
-        lock (_log)
-        {
-            _log.Dispose();
-        }
+        await _process.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -11,11 +11,12 @@ public sealed class WhisperOptionsTests
 {
     [Theory]
     [InlineData(1, 1, 1)]
-    [InlineData(2, 1, 2)]
-    [InlineData(4, 1, 4)]
+    [InlineData(2, 2, 1)]
+    [InlineData(3, 3, 1)]
+    [InlineData(4, 2, 2)]
+    [InlineData(6, 2, 3)]
     [InlineData(8, 2, 4)]
     [InlineData(16, 4, 4)]
-    [InlineData(6, 1, 4)]
     public void Defaults_follow_the_processor_count(int cores, int slots, int threads)
     {
         var options = new WhisperOptions();

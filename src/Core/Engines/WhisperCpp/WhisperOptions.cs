@@ -21,10 +21,10 @@ public sealed class WhisperOptions
     /// <summary>Silero VAD model in ggml form; default <c>models/ggml-silero-v6.2.0.bin</c> beside the app.</summary>
     public string? VadModelPath { get; set; }
 
-    /// <summary>Concurrent whisper runs. Default: one slot per 4 cores (at least one).</summary>
+    /// <summary>Concurrent whisper runs. Default: cores / threads per slot, so two or more wherever there are two cores.</summary>
     public int? Slots { get; set; }
 
-    /// <summary>Threads each run uses. Default: cores / slots, at most 4 (whisper scales poorly beyond that).</summary>
+    /// <summary>Threads each run uses. Default: half the cores, 1 to 4 (whisper scales poorly beyond 4).</summary>
     public int? ThreadsPerSlot { get; set; }
 
     /// <summary>Requests that may wait for a slot before the engine answers 429. Default: 4 per slot.</summary>
@@ -56,7 +56,16 @@ public sealed class WhisperOptions
 
     /// <summary>Slots after defaults: explicit value, else derived from the processor count.</summary>
     public int EffectiveSlots(int processorCount) =>
-        Slots ?? Math.Max(1, processorCount / (ThreadsPerSlot ?? Math.Min(4, Math.Max(1, processorCount))));
+        Slots ?? Math.Max(1, processorCount / (ThreadsPerSlot ?? DefaultThreadsPerSlot(processorCount)));
+
+    /// <summary>
+    /// Half the cores, so a machine with two or more runs at least two requests side by side. Measured on
+    /// 2 cores (bench/load.sh, 4 clients): two single-threaded slots beat one slot with both cores on
+    /// throughput and p99, because a run pays for every multi-threaded step with a barrier that ggml's
+    /// workers spin on (per decoded token, many times), and a second request no longer waits for the first.
+    /// Capped at 4: whisper gains little from more threads per run.
+    /// </summary>
+    private static int DefaultThreadsPerSlot(int processorCount) => Math.Clamp(processorCount / 2, 1, 4);
 
     /// <summary>Threads per slot after defaults.</summary>
     public int EffectiveThreadsPerSlot(int processorCount) =>
