@@ -19,6 +19,13 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
 
     private readonly AudioOptions _options = options.Value;
 
+    private readonly SemaphoreSlim _decodes = new(options.Value.MaxConcurrentDecodes, options.Value.MaxConcurrentDecodes);
+
+    private int _active;
+
+    /// <summary>Decodes running now (at most <see cref="AudioOptions.MaxConcurrentDecodes"/>).</summary>
+    public int ActiveDecodes => Volatile.Read(ref _active);
+
     public async Task<DecodedAudio> DecodeAsync(AudioUpload upload, CancellationToken cancellationToken)
     {
         if (upload.Length == 0)
@@ -31,9 +38,24 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
             throw ApiError.InvalidFileFormat("the content is not audio in a supported container");
         }
 
-        using var operation = SttTelemetry.Start("stt.audio.decode", SttTelemetry.DecodeDuration)
-            .Tag("container", container.ToString().ToLowerInvariant());
-        var audio = await operation.RunAsync(() => DecodeAsync(upload, container, operation, cancellationToken)).ConfigureAwait(false);
+        if (!await _decodes.WaitAsync(_options.DecodeTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw ApiError.Busy($"All {_options.MaxConcurrentDecodes} audio decoders stayed busy for {_options.DecodeTimeout.TotalSeconds:0} s; retry later.",
+                TimeSpan.FromSeconds(5));
+        }
+        DecodedAudio audio;
+        try
+        {
+            Interlocked.Increment(ref _active);
+            using var operation = SttTelemetry.Start("stt.audio.decode", SttTelemetry.DecodeDuration)
+                .Tag("container", container.ToString().ToLowerInvariant());
+            audio = await operation.RunAsync(() => DecodeAsync(upload, container, operation, cancellationToken)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+            _decodes.Release();
+        }
         if (audio.Samples.Length < MinimumSamples)
         {
             throw ApiError.AudioTooShort(audio.DurationSeconds);

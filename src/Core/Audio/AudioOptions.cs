@@ -22,6 +22,13 @@ public sealed class AudioOptions
     /// </summary>
     public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// Decodes that may run at once in this process; more wait (up to <see cref="DecodeTimeout"/>, then 429).
+    /// With <see cref="MaxAudioDuration"/> this bounds the memory decoding can hold: a decode may collect up to
+    /// its whole duration of samples before it learns the audio is too long.
+    /// </summary>
+    public int MaxConcurrentDecodes { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>Where uploads that ffmpeg must seek in (MP4 with the index at the end) are written briefly.</summary>
     public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-uploads");
 
@@ -48,6 +55,10 @@ internal sealed class AudioOptionsValidator : IValidateOptions<AudioOptions>
         if (options.MaxAudioDuration < TimeSpan.FromSeconds(1) || options.MaxAudioDuration > LongestRepresentable)
         {
             failures.Add($"Audio:MaxAudioDuration must be between 1 s and {LongestRepresentable.TotalHours:0} h (got {options.MaxAudioDuration}).");
+        }
+        if (options.MaxConcurrentDecodes < 1)
+        {
+            failures.Add($"Audio:MaxConcurrentDecodes must be at least 1 (got {options.MaxConcurrentDecodes}).");
         }
         if (string.IsNullOrWhiteSpace(options.TempDirectory))
         {

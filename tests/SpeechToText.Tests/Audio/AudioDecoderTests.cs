@@ -23,6 +23,31 @@ public class AudioDecoderTests
     private static Task<DecodedAudio> DecodeAsync(AudioDecoder decoder, byte[] bytes) =>
         decoder.DecodeAsync(AudioUpload.FromBytes("upload", bytes), CancellationToken.None);
 
+    /// <summary>Starts four decodes of the 60 s MP3 at once and returns the most that ran together.</summary>
+    private static async Task<int> PeakConcurrentDecodesAsync(int limit)
+    {
+        var decoder = NewDecoder(new AudioOptions { FfmpegPath = AudioSamples.BundledFfmpeg, MaxConcurrentDecodes = limit });
+        var bytes = File.ReadAllBytes(Samples.Speech60sMp3);
+        var decodes = Enumerable.Range(0, 4).Select(_ => Task.Run(() => DecodeAsync(decoder, bytes))).ToArray();
+        int peak = 0;
+        while (!decodes.All(d => d.IsCompleted))
+        {
+            peak = Math.Max(peak, decoder.ActiveDecodes);
+            await Task.Delay(1);
+        }
+        Assert.All(await Task.WhenAll(decodes), a => Assert.InRange(a.DurationSeconds, 59.95, 60.05));
+        Assert.Equal(0, decoder.ActiveDecodes);
+        return peak;
+    }
+
+    [Fact]
+    public async Task Concurrent_decodes_wait_for_one_of_MaxConcurrentDecodes_and_all_complete()
+    {
+        Assert.Equal(1, await PeakConcurrentDecodesAsync(limit: 1));
+        // The same load without the gate does overlap, so the 1 above is the gate's doing.
+        Assert.True(await PeakConcurrentDecodesAsync(limit: 4) > 1);
+    }
+
     // Raw ADTS is left out: without encoder delay information it decodes up to 43 ms long (FfmpegDecoderTests covers it).
     public static TheoryData<string> EverySample => new(AudioSamples.SpeechFiles
         .Where(f => f.Container != AudioContainer.Aac).Select(f => f.Name));
