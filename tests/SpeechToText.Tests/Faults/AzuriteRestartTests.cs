@@ -23,7 +23,7 @@ public sealed class AzuriteRestartTests(AzuriteFixture azurite) : IClassFixture<
         var storage = azurite.NewStorage();
         await PipelineFaults.UploadAsync(storage, Input, JobAudio.TwoMinutes.Value);
         await using var server = await ServerProcess.StartAsync(PipelineServerTests.ServerSettings(storage, TestModels.Test));
-        var jobId = await PipelineFaults.WaitForChunkInFlightAsync(server, Input, TimeSpan.FromMinutes(3));
+        var jobId = await PipelineFaults.WaitForChunkInFlightAsync(server, Input, TimeSpan.FromMinutes(5));
 
         await azurite.StopAsync();
         var outageEnds = DateTime.UtcNow + Outage;
@@ -54,7 +54,7 @@ public sealed class AzuriteRestartTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Matches("warn: .*\\n.*(receive or bookkeeping failed|Listing the input container failed|Work item .* failed)", server.Logs[logFrom..]);
         await azurite.StartAgainAsync();
 
-        await PipelineServerTests.WaitForAsync(server, Input, "completed", TimeSpan.FromMinutes(4));
+        await PipelineServerTests.WaitForAsync(server, Input, "completed", TimeSpan.FromMinutes(10));
         await PipelineFaults.AssertEveryChunkOnceAsync(storage, Input, jobId);
         await FaultChecks.WaitForIdleEngineAsync(server.Client, TimeSpan.FromSeconds(30));
         Assert.False(server.HasExited);

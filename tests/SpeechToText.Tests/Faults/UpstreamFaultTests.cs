@@ -61,7 +61,7 @@ public sealed class UpstreamThrottlingTests(AzuriteFixture azurite, ITestOutputH
         }
         Assert.True(DateTimeOffset.UtcNow < windowEnd, "the HTTP checks must run inside the window");
 
-        var status = await PipelineServerTests.WaitForAsync(host.Server, "call.flac", "completed", Window + TimeSpan.FromMinutes(3));
+        var status = await PipelineServerTests.WaitForAsync(host.Server, "call.flac", "completed", Window + TimeSpan.FromMinutes(6));
         var completedAt = DateTimeOffset.UtcNow;
         int chunks = status.GetProperty("chunks_total").GetInt32();
         Assert.True(chunks >= 2, $"{chunks} chunk(s)");

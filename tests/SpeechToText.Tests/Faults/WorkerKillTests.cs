@@ -27,7 +27,7 @@ public sealed class WorkerKillTests(AzuriteFixture azurite, ITestOutputHelper ou
         string jobId;
         await using (var first = await ServerProcess.StartAsync(settings))
         {
-            jobId = await PipelineFaults.WaitForChunkInFlightAsync(first, Input, TimeSpan.FromMinutes(3));
+            jobId = await PipelineFaults.WaitForChunkInFlightAsync(first, Input, TimeSpan.FromMinutes(5));
             first.Kill();
         }
         var atKill = (await manifests.TryReadAsync(jobId, default))!.Value.Manifest;
@@ -36,7 +36,7 @@ public sealed class WorkerKillTests(AzuriteFixture azurite, ITestOutputHelper ou
 
         await using (var second = await ServerProcess.StartAsync(settings))
         {
-            await PipelineServerTests.WaitForAsync(second, Input, "completed", TimeSpan.FromMinutes(4));
+            await PipelineServerTests.WaitForAsync(second, Input, "completed", TimeSpan.FromMinutes(10));
             await FaultChecks.WaitForIdleEngineAsync(second.Client, TimeSpan.FromSeconds(30));
         }
         var interrupted = await PipelineFaults.AssertEveryChunkOnceAsync(storage, Input, jobId);
@@ -53,7 +53,7 @@ public sealed class WorkerKillTests(AzuriteFixture azurite, ITestOutputHelper ou
         var storage = azurite.NewStorage();
         await PipelineFaults.UploadAsync(storage, Input, JobAudio.TwoMinutes.Value);
         await using var server = await ServerProcess.StartAsync(PipelineServerTests.ServerSettings(storage, TestModels.Test));
-        var status = await PipelineServerTests.WaitForAsync(server, Input, "completed", TimeSpan.FromMinutes(5));
+        var status = await PipelineServerTests.WaitForAsync(server, Input, "completed", TimeSpan.FromMinutes(10));
         return await PipelineFaults.AssertEveryChunkOnceAsync(storage, Input, status.GetProperty("id").GetString()!);
     }
 }
