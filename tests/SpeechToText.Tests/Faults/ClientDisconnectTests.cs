@@ -86,11 +86,14 @@ public sealed class ClientDisconnectTests(ITestOutputHelper output)
             // temperature turns off whisper's temperature fallback, which makes each window of the random-weight
             // model several times dearer.
             var audio = EngineLimitsTests.LongSpeech.Value;
-            await AssertTranscribesAsync(server);
-            long baseline = FaultChecks.RssBytes(server.ProcessId);
-
+            long baseline = 0;
             for (int i = 0; i < StreamRepetitions; i++)
             {
+                if (i == 1)
+                {
+                    // After the first long run: its buffers (decoded audio, mel, the state's scratch) are the working set.
+                    baseline = FaultChecks.RssBytes(server.ProcessId);
+                }
                 var started = Stopwatch.StartNew();
                 var response = await StreamAsync(server.Client, audio);
                 var first = await ReadFirstEventAsync(await response.Content.ReadAsStreamAsync());
@@ -105,7 +108,7 @@ public sealed class ClientDisconnectTests(ITestOutputHelper output)
                 Assert.True(left.Elapsed < firstEvent, $"attempt {i + 1}: slot freed {left.Elapsed} after the client left; one window took {firstEvent}");
             }
 
-            FaultChecks.AssertRssNear(server.ProcessId, baseline, $"{StreamRepetitions} abandoned streams");
+            FaultChecks.AssertRssNear(server.ProcessId, baseline, $"{StreamRepetitions - 1} more abandoned streams");
             using (var next = await StreamAsync(server.Client, File.ReadAllBytes(AudioSamples.Shared.Wav16kMonoS16)))
             {
                 Assert.EndsWith("data: [DONE]\n\n", await next.Content.ReadAsStringAsync(), StringComparison.Ordinal);
