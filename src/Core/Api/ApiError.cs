@@ -66,4 +66,12 @@ public sealed class ApiError : Exception
 
     public static ApiError Busy(string message, TimeSpan retryAfter) =>
         new((int)HttpStatusCode.TooManyRequests, message, RateLimit, null, "rate_limit_exceeded", retryAfter);
+
+    /// <summary>
+    /// A temp folder the request needs (spilled upload, decoder copy) is full: the server's condition, not the
+    /// client's, and it passes as other requests end or an operator frees space, so 503 with Retry-After.
+    /// </summary>
+    public static ApiError InsufficientStorage(TimeSpan retryAfter) =>
+        new((int)HttpStatusCode.ServiceUnavailable, "The server has no room left for this upload right now; please retry later.",
+            ServerError, null, "insufficient_storage", retryAfter);
 }

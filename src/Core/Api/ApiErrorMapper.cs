@@ -6,9 +6,16 @@ namespace SpeechToText.Core.Api;
 /// <summary>Maps any exception to the envelope: client mistakes to 4xx, genuine faults to 5xx (and logged).</summary>
 public static class ApiErrorMapper
 {
+    /// <summary>
+    /// What a client is told to wait when a temp folder is full. A hint, not a limit: space comes back when
+    /// requests in flight end (their spilled uploads are deleted) or an operator frees it.
+    /// </summary>
+    private static readonly TimeSpan DiskFullRetryAfter = TimeSpan.FromSeconds(30);
+
     public static ApiError FromException(Exception e, ILogger logger) => e switch
     {
         ApiError api => api,
+        IOException io when IsDiskFull(io) => DiskFull(io, logger),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(413, "The request body is larger than the server accepts.", ApiError.InvalidRequest, "file", "file_too_large"),
         BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
@@ -18,6 +25,16 @@ public static class ApiErrorMapper
         TimeoutException => new ApiError(504, "The operation timed out.", ApiError.ServerError, null, "timeout"),
         _ => Unexpected(e, logger),
     };
+
+    /// <summary>No space (or quota) left on the device: ENOSPC/EDQUOT on Linux, ERROR_DISK_FULL/ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    internal static bool IsDiskFull(Exception e) => e is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) };
+
+    private static ApiError DiskFull(IOException e, ILogger logger)
+    {
+        // The operator needs the folder (it is in the message); the client must not see server paths.
+        logger.LogError("Temp storage is full, requests are refused with 503 until space returns: {Message}", e.Message);
+        return ApiError.InsufficientStorage(DiskFullRetryAfter);
+    }
 
     private static ApiError Unexpected(Exception e, ILogger logger)
     {

@@ -118,7 +118,8 @@ public static class MultipartFormReader
             await form.DisposeAsync().ConfigureAwait(false);
             throw TooLarge(e.Limit, options);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException && !ct.IsCancellationRequested)
+        // A full temp folder is the server's trouble, not a truncated upload: it goes on to the 503 mapping.
+        catch (Exception e) when (e is IOException or InvalidDataException && !ct.IsCancellationRequested && !ApiErrorMapper.IsDiskFull(e))
         {
             await form.DisposeAsync().ConfigureAwait(false);
             if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })

@@ -50,11 +50,18 @@ public sealed class PipelineOptions
 
     public TimeSpan MaxDuration => TimeSpan.FromHours(MaxDurationHours);
 
-    /// <summary>Backoff before delivery number <paramref name="dequeueCount"/> + 1.</summary>
-    public TimeSpan RetryDelay(long dequeueCount)
+    /// <summary>
+    /// Backoff before delivery number <paramref name="dequeueCount"/> + 1, and never sooner than the backend asked
+    /// (<paramref name="retryAfter"/>, e.g. a throttled Azure deployment): retrying earlier only spends attempts.
+    /// </summary>
+    public TimeSpan RetryDelay(long dequeueCount, TimeSpan? retryAfter = null)
     {
         var exp = Math.Min(20, Math.Max(0, dequeueCount - 1));
         var delay = RetryBaseDelay * Math.Pow(2, exp);
+        if (retryAfter > delay)
+        {
+            delay = retryAfter.Value;
+        }
         return delay > RetryMaxDelay ? RetryMaxDelay : delay;
     }
 }

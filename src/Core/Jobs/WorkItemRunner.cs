@@ -60,7 +60,7 @@ public sealed class WorkItemRunner(PipelineSteps steps, IOptions<PipelineOptions
                 await PoisonAsync(queue, message, receipt.Value, item, reason, stoppingToken).ConfigureAwait(false);
                 return;
             }
-            var delay = _options.RetryDelay(message.DequeueCount);
+            var delay = _options.RetryDelay(message.DequeueCount, (e as Api.ApiError)?.RetryAfter);
             logger.LogWarning(e, "Work item {JobId}/{Index} failed (attempt {Attempt} of {Max}); retry in {Delay}: {Reason}",
                 item.JobId, item.Index, message.DequeueCount, _options.MaxAttempts, delay, reason);
             await TryAsync(() => steps.RecordAttemptAsync(item, reason, message.DequeueCount, stoppingToken)).ConfigureAwait(false);

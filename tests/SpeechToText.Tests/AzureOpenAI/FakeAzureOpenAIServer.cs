@@ -42,6 +42,7 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
     private readonly LinkedList<FakeResponse> _script = new();
     private readonly Dictionary<int, TaskCompletionSource<RecordedRequest>> _waiters = [];
     private int _requestCount;
+    private int _inFlight;
 
     private FakeAzureOpenAIServer(WebApplication app, FakeAzureOptions options)
     {
@@ -53,6 +54,9 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
     public Uri Endpoint { get; private set; } = null!;
 
     public FakeAzureOptions Options => _options;
+
+    /// <summary>Requests being answered right now (a hung one counts until its client gives up).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Every request received since start (or the last <see cref="Clear"/>), in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests
@@ -161,6 +165,7 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         context.Response.Headers["apim-request-id"] = requestId;
         context.Response.Headers["x-request-id"] = requestId;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        Interlocked.Increment(ref _inFlight);
         try
         {
             var form = await ReadFormAsync(context.Request, cancel.Token);
@@ -170,6 +175,10 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or IOException && cancel.IsCancellationRequested)
         {
             // The client gave up or the fake is stopping.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
@@ -229,6 +238,11 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
             case FakeResponse.DelayedAnswer delayed:
                 await Task.Delay(delayed.Wait, cancel);
                 await AnswerAsync(context, delayed.Then, request, form, cancel);
+                break;
+            case FakeResponse.ThrottleWindowAnswer window:
+                var left = window.Until - DateTimeOffset.UtcNow;
+                await AnswerAsync(context, left > TimeSpan.Zero ? FakeResponse.TooManyRequests((int)Math.Ceiling(left.TotalSeconds)) : FakeResponse.Default(),
+                    request, form, cancel);
                 break;
             case FakeResponse.HangAnswer:
                 await Task.Delay(Timeout.Infinite, cancel);

@@ -88,6 +88,12 @@ public abstract record FakeResponse
     /// <summary>Waits, then answers with <paramref name="then"/> (default behaviour when null).</summary>
     public static FakeResponse Delay(TimeSpan delay, FakeResponse? then = null) => new DelayedAnswer(delay, then ?? Default());
 
+    /// <summary>
+    /// 429 with the whole seconds left in <c>Retry-After</c> until <paramref name="until"/>, then the default
+    /// behaviour: a deployment whose quota is exhausted for a while (use with <see cref="Always"/>).
+    /// </summary>
+    public static FakeResponse ThrottledUntil(DateTimeOffset until) => new ThrottleWindowAnswer(until);
+
     /// <summary>Never answers; ends only when the client gives up or the fake is disposed.</summary>
     public static FakeResponse Hang() => new HangAnswer();
 
@@ -102,6 +108,8 @@ public abstract record FakeResponse
     public sealed record StatusAnswer(int StatusCode, string? Body, IReadOnlyDictionary<string, string> Headers) : FakeResponse;
 
     public sealed record DelayedAnswer(TimeSpan Wait, FakeResponse Then) : FakeResponse;
+
+    public sealed record ThrottleWindowAnswer(DateTimeOffset Until) : FakeResponse;
 
     public sealed record HangAnswer : FakeResponse;
 

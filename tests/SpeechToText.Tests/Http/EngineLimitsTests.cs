@@ -26,7 +26,7 @@ public class EngineLimitsTests
     }
 
     /// <summary>Three minutes of speech: a full run takes far longer than the slot may stay busy after a cancel.</summary>
-    private static readonly Lazy<byte[]> LongSpeech = new(() =>
+    internal static readonly Lazy<byte[]> LongSpeech = new(() =>
     {
         var one = AudioSamples.Shared.Speech60sWav16kMono;
         var three = Path.Combine(AudioSamples.Shared.Folder, "speech-180s.wav");

@@ -17,16 +17,54 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private Process? _process;
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"stt-azurite-{Guid.NewGuid():N}");
 
+    private string _bin = "";
+    private int _blobPort, _queuePort, _tablePort;
+
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
-        var bin = Environment.GetEnvironmentVariable("AZURITE_BIN") is { Length: > 0 } b && File.Exists(b) ? b : InstallViaScript();
-        int blob = ServerProcess.FreePort(), queue = ServerProcess.FreePort(), table = ServerProcess.FreePort();
+        _bin = Environment.GetEnvironmentVariable("AZURITE_BIN") is { Length: > 0 } b && File.Exists(b) ? b : InstallViaScript();
+        (_blobPort, _queuePort, _tablePort) = (ServerProcess.FreePort(), ServerProcess.FreePort(), ServerProcess.FreePort());
         Directory.CreateDirectory(_data);
-        var psi = new ProcessStartInfo(bin) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--silent", "--skipApiVersionCheck", "--location", _data, "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-                     "--queueHost", "127.0.0.1", "--queuePort", $"{queue}", "--tableHost", "127.0.0.1", "--tablePort", $"{table}" })
+        await StartProcessAsync();
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{_blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_queuePort}/devstoreaccount1;";
+    }
+
+    /// <summary>
+    /// Stops Azurite as an outage would (SIGTERM, then SIGKILL if it lingers); its data folder stays.
+    /// Nothing listens on its ports until <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var process = _process!;
+        using (var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", $"{process.Id}" }, UseShellExecute = false })!)
+        {
+            await term.WaitForExitAsync();
+        }
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts Azurite again on the same ports with the same data folder: everything stored before is back.</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var psi = new ProcessStartInfo(_bin) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--silent", "--skipApiVersionCheck", "--location", _data, "--blobHost", "127.0.0.1", "--blobPort", $"{_blobPort}",
+                     "--queueHost", "127.0.0.1", "--queuePort", $"{_queuePort}", "--tableHost", "127.0.0.1", "--tablePort", $"{_tablePort}" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -34,7 +72,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Listening(blob) && Listening(queue)))
+        while (!(Listening(_blobPort) && Listening(_queuePort)))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -42,8 +80,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
             }
             await Task.Delay(100);
         }
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;";
     }
 
     /// <summary>Storage options with containers and queues of their own, so tests sharing this Azurite never see each other's work.</summary>

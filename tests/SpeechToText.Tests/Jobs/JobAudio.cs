@@ -11,6 +11,9 @@ public static class JobAudio
     /// <summary>About two minutes: the sentence then 11 s of silence, nine times, as MP3.</summary>
     public static readonly Lazy<string> TwoMinutes = new(() => Make("two-minutes.mp3", pad: 11, repeats: 8));
 
+    /// <summary>About 21 minutes: the sentence then a minute of silence, twenty times, as FLAC (more than one Azure whisper chunk).</summary>
+    public static readonly Lazy<string> TwentyMinutes = new(() => Make("twenty-minutes.flac", pad: 60, repeats: 19));
+
     /// <summary>About two hours: the sentence then 10 minutes of silence, twelve times, as FLAC (a few MB).</summary>
     public static readonly Lazy<string> TwoHours = new(() => Make("two-hours.flac", pad: 600, repeats: 11));
 

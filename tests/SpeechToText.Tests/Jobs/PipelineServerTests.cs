@@ -11,7 +11,7 @@ namespace SpeechToText.Tests.Jobs;
 [Collection(AzuriteCollection.Name)]
 public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private static Dictionary<string, string?> ServerSettings(StorageOptions storage, string model, string? extraKey = null, string? extraValue = null)
+    internal static Dictionary<string, string?> ServerSettings(StorageOptions storage, string model, string? extraKey = null, string? extraValue = null)
     {
         var s = AzuriteFixture.AsSettings(storage);
         s["Whisper__ModelPath"] = model;
@@ -146,13 +146,13 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.True(await blobs.Output.GetBlobClient("lecture.flac.srt").ExistsAsync());
     }
 
-    private static async Task<JsonElement?> StatusAsync(ServerProcess server, string input)
+    internal static async Task<JsonElement?> StatusAsync(ServerProcess server, string input)
     {
         using var r = await server.Client.GetAsync($"v1/transcription-jobs?input={Uri.EscapeDataString(input)}");
         return r.IsSuccessStatusCode ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone() : null;
     }
 
-    private static async Task<JsonElement> WaitForAsync(ServerProcess server, string input, string state, TimeSpan timeout)
+    internal static async Task<JsonElement> WaitForAsync(ServerProcess server, string input, string state, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonElement? last = null;

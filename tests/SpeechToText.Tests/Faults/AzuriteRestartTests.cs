@@ -1,0 +1,62 @@
+using System.Net;
+using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Http;
+using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Jobs;
+
+namespace SpeechToText.Tests.Faults;
+
+/// <summary>
+/// Fault: storage goes away mid-job. Azurite is stopped while a chunk is being transcribed and started again on
+/// the same ports with the same data. The server stays up, logs the outage, keeps serving what needs no storage,
+/// answers what does with a clear error, and completes the job with every chunk exactly once.
+/// </summary>
+public sealed class AzuriteRestartTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string Input = "talk.mp3";
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Storage_restarted_mid_job_the_job_completes_and_the_server_keeps_serving()
+    {
+        var storage = azurite.NewStorage();
+        await PipelineFaults.UploadAsync(storage, Input, JobAudio.TwoMinutes.Value);
+        await using var server = await ServerProcess.StartAsync(PipelineServerTests.ServerSettings(storage, TestModels.Test));
+        var jobId = await PipelineFaults.WaitForChunkInFlightAsync(server, Input, TimeSpan.FromMinutes(5));
+
+        await azurite.StopAsync();
+        var outageEnds = DateTime.UtcNow + Outage;
+        int logFrom = server.Logs.Length;
+
+        // Requests that need no storage are served as usual.
+        using (var health = await server.Client.GetAsync("health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+        using (var transcribed = await server.Client.PostAsync("v1/audio/transcriptions", Multipart.Form(AudioSamples.Shared.Wav16kMonoS16)))
+        {
+            await AzureCalls.JsonAsync(transcribed);
+        }
+        // A job's status needs storage: a clear, retryable error in the envelope, not a crash or a hang.
+        using (var status = await server.Client.GetAsync($"v1/transcription-jobs/{jobId}"))
+        {
+            await AzureCalls.ErrorAsync(status, HttpStatusCode.ServiceUnavailable, null, "storage_unavailable");
+            Assert.NotNull(status.Headers.RetryAfter);
+        }
+        var left = outageEnds - DateTime.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left);
+        }
+        Assert.False(server.HasExited, server.Logs);
+        // The background workers noticed the outage and said so (as warnings), and carried on.
+        Assert.Matches("warn: .*\\n.*(receive or bookkeeping failed|Listing the input container failed|Work item .* failed)", server.Logs[logFrom..]);
+        await azurite.StartAgainAsync();
+
+        await PipelineServerTests.WaitForAsync(server, Input, "completed", TimeSpan.FromMinutes(10));
+        await PipelineFaults.AssertEveryChunkOnceAsync(storage, Input, jobId);
+        await FaultChecks.WaitForIdleEngineAsync(server.Client, TimeSpan.FromSeconds(30));
+        Assert.False(server.HasExited);
+    }
+}
