@@ -95,10 +95,13 @@ public sealed class HostileServerFixture : IAsyncLifetime
         throw new InvalidOperationException("VmRSS not found");
     }
 
-    /// <summary>Child processes of the server still running (a leaked ffmpeg would show here).</summary>
+    /// <summary>
+    /// Child processes of the server still running (a leaked ffmpeg would show here). A thread may end between
+    /// listing the tasks and reading one's children: TryRead treats it as having none.
+    /// </summary>
     public IReadOnlyList<string> ChildProcesses() =>
         Directory.EnumerateDirectories($"/proc/{Server.ProcessId}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .SelectMany(task => TryRead(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(pid => $"{pid} {TryRead($"/proc/{pid}/comm")}".Trim())
             .ToList();
 
