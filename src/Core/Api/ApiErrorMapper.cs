@@ -66,7 +66,8 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
             var error = ApiErrorMapper.FromException(e, logger);
             if (error.Status >= 500)
             {
-                logger.LogWarning("{Method} {Path} -> {Status} {Code}: {Message}", context.Request.Method, context.Request.Path,
+                // The cause (an address, the storage SDK's reason) is for the operator: logged, never sent.
+                logger.LogWarning(error.InnerException, "{Method} {Path} -> {Status} {Code}: {Message}", context.Request.Method, context.Request.Path,
                     error.Status, error.Code, error.Message);
             }
             else

@@ -86,6 +86,13 @@ public sealed class ClientDisconnectTests(ITestOutputHelper output)
             // temperature turns off whisper's temperature fallback, which makes each window of the random-weight
             // model several times dearer.
             var audio = EngineLimitsTests.LongSpeech.Value;
+            // A disposed, unfinished response must close its connection at once: by default SocketsHttpHandler first
+            // drains it for up to 2 s to reuse the connection, and the server would only see the client leave then.
+            using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0, ResponseDrainTimeout = TimeSpan.Zero })
+            {
+                BaseAddress = server.BaseUrl,
+                Timeout = server.Client.Timeout,
+            };
             long baseline = 0;
             for (int i = 0; i < StreamRepetitions; i++)
             {
@@ -95,7 +102,7 @@ public sealed class ClientDisconnectTests(ITestOutputHelper output)
                     baseline = FaultChecks.RssBytes(server.ProcessId);
                 }
                 var started = Stopwatch.StartNew();
-                var response = await StreamAsync(server.Client, audio);
+                var response = await StreamAsync(client, audio);
                 var first = await ReadFirstEventAsync(await response.Content.ReadAsStreamAsync());
                 var firstEvent = started.Elapsed;
                 Assert.Contains("\"transcript.text.delta\"", first, StringComparison.Ordinal);
