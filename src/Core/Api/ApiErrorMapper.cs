@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +13,18 @@ public static class ApiErrorMapper
     /// </summary>
     private static readonly TimeSpan DiskFullRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>What a client is told to wait while storage is unreachable: a hint; outages of the emulator or a
+    /// storage front end are usually seconds long.</summary>
+    private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(10);
+
     public static ApiError FromException(Exception e, ILogger logger) => e switch
     {
         ApiError api => api,
         IOException io when IsDiskFull(io) => DiskFull(io, logger),
+        // Storage that does not answer (refused, reset or timed out through all of the SDK's retries) is the
+        // server's trouble and temporary, whichever endpoint read it: 503 with Retry-After, not a 500.
+        _ when IsStorageUnreachable(e) => new ApiError(StatusCodes.Status503ServiceUnavailable,
+            "Storage cannot be reached right now; please retry later.", ApiError.ServerError, null, "storage_unavailable", StorageRetryAfter, e),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(413, "The request body is larger than the server accepts.", ApiError.InvalidRequest, "file", "file_too_large"),
         BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
@@ -28,6 +37,14 @@ public static class ApiErrorMapper
 
     /// <summary>No space (or quota) left on the device: ENOSPC/EDQUOT on Linux, ERROR_DISK_FULL/ERROR_HANDLE_DISK_FULL on Windows.</summary>
     internal static bool IsDiskFull(Exception e) => e is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) };
+
+    /// <summary>No HTTP answer at all from Azure Storage (status 0), or only such failures after the SDK's retries.</summary>
+    private static bool IsStorageUnreachable(Exception e) => e switch
+    {
+        RequestFailedException { Status: 0 } => true,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageUnreachable),
+        _ => false,
+    };
 
     private static ApiError DiskFull(IOException e, ILogger logger)
     {

@@ -15,6 +15,9 @@ namespace SpeechToText.Core.Api;
 /// <summary>The HTTP surface, shared by every host: OpenAI's audio endpoints, the model list and /health.</summary>
 public static class AudioApi
 {
+    public const string TranscriptionsPath = "/v1/audio/transcriptions";
+    public const string TranslationsPath = "/v1/audio/translations";
+
     /// <summary>
     /// Adds the response headers, CORS (only when origins are configured; preflights are answered before the key
     /// check, as browsers send them without credentials), metering, the envelope-writing error handler, the API-key
@@ -36,9 +39,9 @@ public static class AudioApi
 
     public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/audio/transcriptions", ctx =>
+        endpoints.MapPost(TranscriptionsPath, ctx =>
             ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Transcribe));
-        endpoints.MapPost("/v1/audio/translations", ctx =>
+        endpoints.MapPost(TranslationsPath, ctx =>
             ctx.RequestServices.GetRequiredService<TranscriptionHandler>().HandleAsync(ctx, TranscriptionTask.Translate));
         endpoints.MapGet("/v1/models", ModelsAsync);
         endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, string id) => ModelAsync(ctx, id));

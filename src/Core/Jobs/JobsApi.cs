@@ -1,5 +1,4 @@
 using System.Net;
-using Azure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,14 +9,10 @@ namespace SpeechToText.Core.Jobs;
 
 /// <summary>
 /// Job status over HTTP: <c>GET /v1/transcription-jobs/{id}</c> and <c>GET /v1/transcription-jobs?input=&lt;blob name&gt;</c>.
-/// Unknown jobs are a 404 in OpenAI's error envelope; storage that cannot be reached is a 503.
+/// Unknown jobs are a 404 in OpenAI's error envelope; storage that cannot be reached is a 503 (ApiErrorMapper).
 /// </summary>
 public static class JobsApi
 {
-    /// <summary>What a client is told to wait while storage is unreachable: a hint; outages of the emulator or a
-    /// storage front end are usually seconds long.</summary>
-    private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(10);
-
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/v1/transcription-jobs/{id}", (HttpContext ctx, string id) => JobAsync(ctx, id));
@@ -29,7 +24,7 @@ public static class JobsApi
     public static async Task JobAsync(HttpContext ctx, string id)
     {
         var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
-        var found = JobManifest.IsValidId(id) ? await FromStorageAsync(() => steps.Manifests.TryReadAsync(id, ctx.RequestAborted)).ConfigureAwait(false) : null;
+        var found = JobManifest.IsValidId(id) ? await steps.Manifests.TryReadAsync(id, ctx.RequestAborted).ConfigureAwait(false) : null;
         await WriteAsync(ctx, steps, found?.Manifest, $"No transcription job with id '{id}'.").ConfigureAwait(false);
     }
 
@@ -41,34 +36,9 @@ public static class JobsApi
         {
             throw ApiError.MissingField("input");
         }
-        var manifest = await FromStorageAsync(() => steps.FindByInputAsync(input, ctx.RequestAborted)).ConfigureAwait(false);
+        var manifest = await steps.FindByInputAsync(input, ctx.RequestAborted).ConfigureAwait(false);
         await WriteAsync(ctx, steps, manifest, $"No transcription job for input '{input}'.").ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// Storage that does not answer (refused, reset or timed out through all of the SDK's retries) is the server's
-    /// trouble and temporary: 503 with Retry-After, not a 500.
-    /// </summary>
-    private static async Task<T> FromStorageAsync<T>(Func<Task<T>> read)
-    {
-        try
-        {
-            return await read().ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsUnreachable(e))
-        {
-            throw new ApiError((int)HttpStatusCode.ServiceUnavailable, "The job store cannot be reached right now; please retry later.",
-                ApiError.ServerError, null, "storage_unavailable", StorageRetryAfter, e);
-        }
-    }
-
-    /// <summary>No HTTP answer at all (status 0), or only such failures after the SDK's retries.</summary>
-    private static bool IsUnreachable(Exception e) => e switch
-    {
-        RequestFailedException { Status: 0 } => true,
-        AggregateException a => a.InnerExceptions.All(IsUnreachable),
-        _ => false,
-    };
 
     private static async Task WriteAsync(HttpContext ctx, PipelineSteps steps, JobManifest? manifest, string notFound)
     {

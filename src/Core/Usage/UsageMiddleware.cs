@@ -32,7 +32,7 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
 
     /// <summary>The metered operation of a request, or null when it is not a call to an audio endpoint.</summary>
     public static string? OperationOf(HttpRequest request) => !HttpMethods.IsPost(request.Method) ? null
-        : request.Path.Equals("/v1/audio/transcriptions", StringComparison.OrdinalIgnoreCase) ? UsageRecord.Transcription
-        : request.Path.Equals("/v1/audio/translations", StringComparison.OrdinalIgnoreCase) ? UsageRecord.Translation
+        : request.Path.Equals(AudioApi.TranscriptionsPath, StringComparison.OrdinalIgnoreCase) ? UsageRecord.Transcription
+        : request.Path.Equals(AudioApi.TranslationsPath, StringComparison.OrdinalIgnoreCase) ? UsageRecord.Translation
         : null;
 }
