@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Installs and builds everything the service needs, idempotently: the minimal ffmpeg, whisper.cpp,
-# the local NuGet feed, and restores the solution. A second run only checks the caches.
+# Installs and builds everything the service needs, idempotently: the minimal ffmpeg and whisper.cpp. A second run only checks the caches.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -10,4 +9,3 @@ command -v curl >/dev/null || apt_need curl
 command -v flock >/dev/null || apt_need util-linux
 bash "$REPO_ROOT/scripts/build-whisper.sh"
 bash "$REPO_ROOT/scripts/build-ffmpeg.sh"
-bash "$REPO_ROOT/scripts/local-feed.sh"

@@ -84,7 +84,7 @@ public sealed class BlobUsageStore(JobStorage storage, IOptions<UsageOptions> op
         {
             yield break;
         }
-        await foreach (var item in Container.GetBlobsAsync(prefix: UsageOptions.DayPrefix(day), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, UsageOptions.DayPrefix(day), cancellationToken).ConfigureAwait(false))
         {
             var content = (await Container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
             foreach (var record in UsageRecord.ParseLines(content.ToString()))
