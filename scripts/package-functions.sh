@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Builds the deployable zip of src/Functions for linux-x64 (Azure Functions Flex Consumption):
-#   the published worker (when its packages can be restored), native/ (libwhisper + libggml*, the minimal
-#   static ffmpeg), models/ggml-silero-v6.2.0.bin (VAD) and models/ggml-<model>.bin (the local whisper model).
-# The whisper model is downloaded with its SHA-1 checked (scripts/lib.sh official_model); when no model host
-# is reachable the script says so and packages without it: the app then serves only Azure OpenAI models and
-# /health and /v1/models say the local model is unavailable. Where the Functions worker packages cannot be
-# restored (this project's machines before 2026-11-25), the native payload is still staged, checked and zipped,
-# and the script says the worker is missing. Options:
+# Builds the deployable zip of src/Functions for linux-x64 (Azure Functions Flex Consumption): the published
+# worker as a complete script root (host.json, worker.config.json, functions.metadata, extensions.json and the
+# host extensions in .azurefunctions/), native/ (libwhisper + libggml*, the minimal static ffmpeg),
+# models/ggml-silero-v6.2.0.bin (VAD) and models/ggml-<model>.bin (the local whisper model), nothing for other
+# platforms. The whisper model is downloaded with its SHA-1 checked (scripts/lib.sh official_model); when no
+# model host is reachable the script says so and packages without it: the app then serves only Azure OpenAI
+# models and /health and /v1/models say the local model is unavailable. Options:
 #   --model NAME     tiny.en | base.en | tiny | base | none   (default: $STT_MODEL or base.en)
 #   --out ZIP        default .local/functions-package.zip
 #   --stage DIR      default .local/functions-package (emptied first)
@@ -51,27 +50,16 @@ fi
 [ "$prepare_only" -eq 0 ] || { log "native parts ready; whisper model: $model_status"; exit 0; }
 
 rm -rf "$stage" && mkdir -p "$stage"
-worker_status="included"
-restore_log="$REPO_ROOT/.local/functions-restore.log"
-if timeout "${FUNCTIONS_RESTORE_TIMEOUT:-120}" dotnet restore "$REPO_ROOT/src/Functions" -r linux-x64 --nologo >"$restore_log" 2>&1; then
-  dotnet publish "$REPO_ROOT/src/Functions" -c Release -r linux-x64 --self-contained false --no-restore --nologo -o "$stage" >&2 \
-    || die "dotnet publish src/Functions failed"
-else
-  worker_status="MISSING: the Azure Functions worker packages cannot be restored here (see $restore_log); native payload only"
-  warn "the Functions worker is not in this package: its NuGet packages cannot be restored on this machine."
-  warn "staging and checking the native payload alone (what dotnet publish adds to it is the same files)."
-  mkdir -p "$stage/native" "$stage/models"
-  # The sonames the loader and libwhisper's RPATH $ORIGIN look for, dereferenced (a zip keeps no symlinks).
-  for lib in libwhisper.so.1 libggml.so.0 libggml-base.so.0 libggml-cpu.so.0; do cp -L "$NATIVE_DIR/$lib" "$stage/native/"; done
-  cp "$NATIVE_DIR/ffmpeg" "$stage/native/"
-  cp "$REPO_ROOT"/models/ggml-silero-*.bin "$stage/models/"
-  cp "$model_dir"/ggml-*.bin "$stage/models/" 2>/dev/null || true
-  cp "$REPO_ROOT/host.json" "$stage/"
-fi
+dotnet publish "$REPO_ROOT/src/Functions" -c Release -r linux-x64 --self-contained false --nologo -o "$stage" >&2 \
+  || die "dotnet publish src/Functions failed"
+# The host extensions' dependencies bring Windows and browser builds of a few libraries; a Linux host never
+# loads them (their deps.json entries are platform-specific), so they stay out of the package.
+find "$stage" -type d -path '*/runtimes/*' -prune ! -name 'linux-x64' ! -name 'linux' ! -name 'unix' -exec rm -rf {} +
+find "$stage" -type d -name runtimes -empty -delete
 
 # The layout the app expects (WhisperOptions / AudioOptions defaults: native/ and models/ beside the app).
 missing=()
-for f in host.json native/libwhisper.so.1 native/libggml.so.0 native/libggml-base.so.0 native/libggml-cpu.so.0 \
+for f in host.json worker.config.json functions.metadata extensions.json SpeechToText.Functions.dll native/libwhisper.so.1 native/libggml.so.0 native/libggml-base.so.0 native/libggml-cpu.so.0 \
          native/ffmpeg models/ggml-silero-v6.2.0.bin; do
   [ -e "$stage/$f" ] || missing+=("$f")
 done
@@ -85,6 +73,5 @@ fi
 mkdir -p "$(dirname "$out")" && rm -f "$out"
 (cd "$stage" && zip -qr -X "$out" .)   # zip keeps the Unix modes (ffmpeg stays executable)
 log "package: $out ($(du -h "$out" | cut -f1))"
-log "  worker: $worker_status"
 log "  whisper model: $model_status"
 echo "$out"

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Http;
 using SpeechToText.Tests.Infrastructure;
@@ -16,9 +17,17 @@ public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixt
 {
     private static readonly string[] Required =
     [
-        "host.json", "native/libwhisper.so.1", "native/libggml.so.0", "native/libggml-base.so.0", "native/libggml-cpu.so.0",
-        "native/ffmpeg", "models/ggml-silero-v6.2.0.bin",
+        "host.json", "worker.config.json", "functions.metadata", "extensions.json", "SpeechToText.Functions.dll",
+        "SpeechToText.Functions.runtimeconfig.json", "native/libwhisper.so.1", "native/libggml.so.0", "native/libggml-base.so.0",
+        "native/libggml-cpu.so.0", "native/ffmpeg", "models/ggml-silero-v6.2.0.bin",
     ];
+
+    /// <summary>The host extension each binding type of functions.metadata needs (name in extensions.json).</summary>
+    private static readonly Dictionary<string, string> ExtensionOfBinding = new()
+    {
+        ["blobTrigger"] = "AzureStorageBlobs",
+        ["queueTrigger"] = "AzureStorageQueues",
+    };
 
     private Dictionary<string, string?> UnpackedNative(string? model) => new()
     {
@@ -47,13 +56,65 @@ public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixt
     }
 
     [Fact]
-    public void The_script_says_what_the_package_lacks_here()
+    public void The_script_says_whether_the_whisper_model_is_in_the_package()
     {
         using var zip = ZipFile.OpenRead(package.Zip);
         bool hasModel = zip.Entries.Any(e => e.FullName == "models/ggml-tiny.en.bin");
         Assert.Contains(hasModel ? "whisper model: ggml-tiny.en.bin (SHA-1 verified)" : "packaging WITHOUT a whisper model", package.ScriptOutput);
-        bool hasWorker = zip.Entries.Any(e => e.FullName == "SpeechToText.Functions.dll");
-        Assert.Contains(hasWorker ? "worker: included" : "worker: MISSING", package.ScriptOutput);
+    }
+
+    [Fact]
+    public void Worker_config_starts_this_worker_with_worker_indexing()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Unpacked, "worker.config.json")));
+        var description = config.RootElement.GetProperty("description");
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("SpeechToText.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.Equal("true", description.GetProperty("workerIndexing").GetString(), ignoreCase: true);
+        Assert.True(File.Exists(Path.Combine(package.Unpacked, description.GetProperty("defaultWorkerPath").GetString()!)));
+    }
+
+    [Fact]
+    public void Extensions_json_lists_the_host_extension_of_every_binding_and_each_is_in_the_package()
+    {
+        using var extensions = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Unpacked, "extensions.json")));
+        var listed = extensions.RootElement.GetProperty("extensions").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("hintPath").GetString()!);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Unpacked, "functions.metadata")));
+        var bindingTypes = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()!))
+            .Where(t => t != "httpTrigger" && t != "http")   // HTTP is the host's own, served through the worker's ASP.NET Core
+            .ToHashSet();
+        Assert.NotEmpty(bindingTypes);
+        var needed = bindingTypes.Select(t => ExtensionOfBinding.TryGetValue(t, out var e) ? e : $"<no known extension for binding '{t}'>").ToHashSet();
+        Assert.Subset(listed.Keys.ToHashSet(), needed);
+        // Nothing beyond what the bindings need, but the SDK's own metadata loader.
+        Assert.Equal(needed.Append("Startup").Order(), listed.Keys.Order());
+        foreach (var (name, hint) in listed)
+        {
+            Assert.StartsWith("./.azurefunctions/", hint);
+            Assert.True(File.Exists(Path.Combine(package.Unpacked, hint)), $"extension {name}: {hint} is not in the package");
+        }
+    }
+
+    [Fact]
+    public void Nothing_for_other_platforms_is_packaged()
+    {
+        using var zip = ZipFile.OpenRead(package.Zip);
+        var foreign = zip.Entries.Select(e => e.FullName)
+            .Where(n => Regex.IsMatch(n, @"(^|/)runtimes/(?!linux-x64/|linux/|unix/)") || n.EndsWith(".dylib", StringComparison.Ordinal)
+                || Regex.IsMatch(n, @"(^|/)native/.*\.dll$") || n.EndsWith(".exe", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(foreign);
+        // Every native library is an x86-64 ELF file (e_machine 0x3E).
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("native/", StringComparison.Ordinal) && e.Length > 0))
+        {
+            using var stream = entry.Open();
+            var header = new byte[20];
+            stream.ReadExactly(header);
+            Assert.True(header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F', $"{entry.FullName} is not an ELF file");
+            Assert.True(header[18] == 0x3E && header[19] == 0, $"{entry.FullName} is not x86-64");
+        }
     }
 
     [Fact]
