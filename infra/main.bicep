@@ -4,6 +4,8 @@
 // Deploy with `azd up`, or `az deployment group create` (README, "Deployment").
 targetScope = 'resourceGroup'
 
+import { apiKey, openAIDeployment } from 'types.bicep'
+
 @minLength(1)
 @maxLength(40)
 @description('Environment name: makes resource names unique and tags every resource (azd-env-name).')
@@ -16,6 +18,9 @@ param location string = resourceGroup().location
 @maxLength(64)
 @description('SHA-256 (64 hex digits) of the API key clients must send; compute it with src/Server\'s hash-key verb. The key is never stored.')
 param apiKeySha256 string
+
+@description('More API keys beyond the default one (for other teams or apps), each with its own id in usage records and optional limits.')
+param extraApiKeys apiKey[] = []
 
 @description('Memory per instance in MB. whisper.cpp needs 4096 for base-size models.')
 @allowed([
@@ -40,8 +45,8 @@ param deployOpenAI bool = false
 @description('Region of the Azure OpenAI account: one offering the chosen models.')
 param openAILocation string = location
 
-@description('Azure OpenAI deployments: id (public model id), name (deployment), kind (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize), model, version, skuName, capacity.')
-param openAIDeployments array = [
+@description('Azure OpenAI deployments to create and serve (see types.bicep openAIDeployment).')
+param openAIDeployments openAIDeployment[] = [
   {
     id: 'whisper-azure'
     name: 'whisper'
@@ -112,6 +117,9 @@ param poisonQueueName string = 'stt-poison'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
+var identityName = 'id-stt-${resourceToken}'
+var storageAccountName = 'ststt${resourceToken}'
+var applicationInsightsName = 'appi-stt-${resourceToken}'
 var functionAppName = 'func-stt-${resourceToken}'
 var deploymentContainerName = 'deployment-package'
 var systemTopicName = 'evgt-stt-${resourceToken}'
@@ -131,7 +139,7 @@ var userStorageRoles = [
 module identity 'core/security/user-assigned-identity.bicep' = {
   name: 'identity'
   params: {
-    name: 'id-stt-${resourceToken}'
+    name: identityName
     location: location
     tags: tags
   }
@@ -140,7 +148,7 @@ module identity 'core/security/user-assigned-identity.bicep' = {
 module storage 'core/storage/storage-account.bicep' = {
   name: 'storage'
   params: {
-    name: 'ststt${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     containers: [
@@ -158,20 +166,31 @@ module storage 'core/storage/storage-account.bicep' = {
   }
 }
 
+// Names and resource ids known before deployment name the role assignments (what-if can then evaluate them).
+var identityKey = resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', identityName)
+
 module appStorageAccess 'core/security/storage-roles.bicep' = {
   name: 'app-storage-roles'
+  dependsOn: [
+    storage
+  ]
   params: {
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     principalId: identity.outputs.principalId
+    principalKey: identityKey
     roleDefinitionIds: appStorageRoles
   }
 }
 
 module userStorageAccess 'core/security/storage-roles.bicep' = if (!empty(principalId)) {
   name: 'user-storage-roles'
+  dependsOn: [
+    storage
+  ]
   params: {
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     principalId: principalId
+    principalKey: principalId
     principalType: 'User'
     roleDefinitionIds: userStorageRoles
   }
@@ -181,7 +200,7 @@ module monitoring 'core/monitor/monitoring.bicep' = {
   name: 'monitoring'
   params: {
     logAnalyticsName: 'log-stt-${resourceToken}'
-    applicationInsightsName: 'appi-stt-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -189,9 +208,13 @@ module monitoring 'core/monitor/monitoring.bicep' = {
 
 module monitoringAccess 'core/security/monitoring-role.bicep' = {
   name: 'monitoring-role'
+  dependsOn: [
+    monitoring
+  ]
   params: {
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    applicationInsightsName: applicationInsightsName
     principalId: identity.outputs.principalId
+    principalKey: identityKey
   }
 }
 
@@ -203,6 +226,7 @@ module openAI 'core/ai/openai.bicep' = if (deployOpenAI) {
     tags: tags
     deployments: openAIDeployments
     principalId: identity.outputs.principalId
+    principalKey: identityKey
   }
 }
 
@@ -218,6 +242,7 @@ module plan 'core/host/flex-consumption-plan.bicep' = {
 module functions 'app/functions.bicep' = {
   name: 'functions'
   dependsOn: [
+    storage
     appStorageAccess
     monitoringAccess
   ]
@@ -226,7 +251,7 @@ module functions 'app/functions.bicep' = {
     location: location
     tags: tags
     planId: plan.outputs.id
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
@@ -234,8 +259,9 @@ module functions 'app/functions.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    apiKeySha256: apiKeySha256
-    openAIEndpoint: deployOpenAI ? openAI.outputs.endpoint : ''
+    // The operator's key may read GET /v1/usage; the extra keys only what their entries say.
+    apiKeys: concat([{ id: 'default', sha256: apiKeySha256, admin: true }], extraApiKeys)
+    openAIEndpoint: openAI.?outputs.endpoint ?? ''
     openAIDeployments: deployOpenAI ? openAIDeployments : []
     pipelineDefaultModel: pipelineDefaultModel
     inputContainerName: inputContainerName
@@ -250,19 +276,26 @@ module functions 'app/functions.bicep' = {
 
 module systemTopic 'core/events/storage-system-topic.bicep' = {
   name: 'system-topic'
+  dependsOn: [
+    storage
+  ]
   params: {
     name: systemTopicName
     location: location
     tags: tags
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
   }
 }
 
 module blobSubscription 'app/blob-subscription.bicep' = if (subscribeBlobEvents) {
   name: 'blob-subscription'
+  dependsOn: [
+    systemTopic
+    functions
+  ]
   params: {
-    systemTopicName: systemTopic.outputs.name
-    functionAppName: functions.outputs.name
+    systemTopicName: systemTopicName
+    functionAppName: functionAppName
     inputContainerName: inputContainerName
   }
 }
@@ -277,5 +310,5 @@ output STT_INPUT_CONTAINER string = inputContainerName
 output STT_OUTPUT_CONTAINER string = outputContainerName
 output STT_JOBS_CONTAINER string = jobsContainerName
 output STT_USAGE_CONTAINER string = usageContainerName
-output AZURE_OPENAI_ENDPOINT string = deployOpenAI ? openAI.outputs.endpoint : ''
+output AZURE_OPENAI_ENDPOINT string = openAI.?outputs.endpoint ?? ''
 output BLOB_EVENTS_SUBSCRIBED bool = subscribeBlobEvents

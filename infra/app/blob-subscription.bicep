@@ -13,17 +13,17 @@ param functionName string = 'PlanJob'
 @description('Container whose new blobs start jobs.')
 param inputContainerName string
 
-resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
+resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
   name: systemTopicName
 }
 
-resource app 'Microsoft.Web/sites@2024-04-01' existing = {
+resource app 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
-var blobsExtensionKey = listKeys('${app.id}/host/default', '2024-04-01').systemKeys.blobs_extension
+var blobsExtensionKey = listKeys('${app.id}/host/default', '2025-03-01').systemKeys.blobs_extension
 
-resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
+resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
   parent: topic
   name: 'audio-in-to-${functionName}'
   properties: {

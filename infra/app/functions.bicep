@@ -1,14 +1,16 @@
 // The speech-to-text function app on a Flex Consumption plan: .NET 10 isolated worker, user-assigned identity,
 // identity-based storage connections and the app settings that configure src/Core's options (the model
 // catalog, the blob pipeline, API keys). No keys or connection strings with secrets are set.
-@description('Function app name (also its host name: <name>.azurewebsites.net).')
+import { apiKey, openAIDeployment, tagSet } from '../types.bicep'
+
+@description('Function app name (also its host name).')
 param name string
 
 @description('Region of the app.')
-param location string = resourceGroup().location
+param location string
 
 @description('Tags applied to the app.')
-param tags object = {}
+param tags tagSet = {}
 
 @description('Resource id of the Flex Consumption plan.')
 param planId string
@@ -45,14 +47,15 @@ param maximumInstanceCount int = 20
 @maxValue(1000)
 param httpPerInstanceConcurrency int = 2
 
-@description('SHA-256 (hex) of the API key clients send as Bearer token; the key itself is never stored.')
-param apiKeySha256 string
+@minLength(1)
+@description('The API keys clients may send (hashes only; the keys themselves are never stored).')
+param apiKeys apiKey[]
 
-@description('Azure OpenAI endpoint (https://<account>.openai.azure.com), or empty for the local model only.')
+@description('Azure OpenAI endpoint (https://<account>.openai.azure.com/); used when openAIDeployments is not empty.')
 param openAIEndpoint string = ''
 
-@description('Azure OpenAI deployments offered as models: objects with id (public model id), name (deployment) and kind.')
-param openAIDeployments array = []
+@description('Azure OpenAI deployments offered as models.')
+param openAIDeployments openAIDeployment[] = []
 
 @description('Model the blob pipeline uses when an input names none.')
 param pipelineDefaultModel string = 'whisper-1'
@@ -78,21 +81,38 @@ param stitchQueueName string
 @description('Queue recording work items that failed for good.')
 param poisonQueueName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 
 var blobEndpoint = storage.properties.primaryEndpoints.blob
 var queueEndpoint = storage.properties.primaryEndpoints.queue
 
-// AzureOpenAI:Deployments:N:* (src/Core AzureOpenAIOptions), one block per deployment, authenticated by the identity.
-var openAISettings = empty(openAIEndpoint) ? {} : reduce(map(range(0, length(openAIDeployments)), i => {
-  'AzureOpenAI__Deployments__${i}__Id': openAIDeployments[i].id
-  'AzureOpenAI__Deployments__${i}__Endpoint': openAIEndpoint
-  'AzureOpenAI__Deployments__${i}__Deployment': openAIDeployments[i].name
-  'AzureOpenAI__Deployments__${i}__Kind': openAIDeployments[i].kind
-  'AzureOpenAI__Deployments__${i}__ManagedIdentityClientId': identityClientId
-}), {}, (all, one) => union(all, one))
+// AzureOpenAI:Deployments:N:* (src/Core AzureOpenAIOptions), one block per deployment, authenticated by the
+// identity; ApiVersion and Fallbacks only where a deployment sets them.
+var openAISettings = empty(openAIDeployments) ? {} : reduce(map(range(0, length(openAIDeployments)), i => union(
+  {
+    'AzureOpenAI__Deployments__${i}__Id': openAIDeployments[i].id
+    'AzureOpenAI__Deployments__${i}__Endpoint': openAIEndpoint
+    'AzureOpenAI__Deployments__${i}__Deployment': openAIDeployments[i].name
+    'AzureOpenAI__Deployments__${i}__Kind': openAIDeployments[i].kind
+    'AzureOpenAI__Deployments__${i}__ManagedIdentityClientId': identityClientId
+  },
+  empty(openAIDeployments[i].?apiVersion ?? '') ? {} : { 'AzureOpenAI__Deployments__${i}__ApiVersion': openAIDeployments[i].?apiVersion ?? '' },
+  toObject(range(0, length(openAIDeployments[i].?fallbacks ?? [])), j => 'AzureOpenAI__Deployments__${i}__Fallbacks__${j}', j => (openAIDeployments[i].?fallbacks ?? [])[j])
+)), {}, (all, one) => union(all, one))
+
+// Auth:Keys:N:* (src/Core AuthOptions): the hash, whether it may read the usage report, and its optional limits.
+var keySettings = reduce(map(range(0, length(apiKeys)), i => union(
+  {
+    'Auth__Keys__${i}__Id': apiKeys[i].id
+    'Auth__Keys__${i}__Sha256': apiKeys[i].sha256
+    'Auth__Keys__${i}__Admin': (apiKeys[i].?admin ?? false) ? 'true' : 'false'
+  },
+  apiKeys[i].?requestsPerMinute == null ? {} : { 'Auth__Keys__${i}__RequestsPerMinute': string(apiKeys[i].?requestsPerMinute) },
+  apiKeys[i].?audioSecondsPerDay == null ? {} : { 'Auth__Keys__${i}__AudioSecondsPerDay': string(apiKeys[i].?audioSecondsPerDay) },
+  apiKeys[i].?maxConcurrentRequests == null ? {} : { 'Auth__Keys__${i}__MaxConcurrentRequests': string(apiKeys[i].?maxConcurrentRequests) }
+)), {}, (all, one) => union(all, one))
 
 var baseSettings = {
   // The host's own storage, identity-based.
@@ -119,10 +139,6 @@ var baseSettings = {
   // src/Core PipelineOptions (MaxAttempts stays at its default, which host.json's maxDequeueCount equals).
   Pipeline__DefaultModel: pipelineDefaultModel
   Pipeline__TempDirectory: '/tmp/stt-jobs'
-  // src/Core AuthOptions: every call but /health needs this key; it is the operator's, so it may read GET /v1/usage.
-  Auth__Keys__0__Id: 'default'
-  Auth__Keys__0__Sha256: apiKeySha256
-  Auth__Keys__0__Admin: 'true'
   // src/Core UsageOptions: usage records beside the pipeline's containers, one append blob per instance and day.
   Usage__Container: usageContainerName
   // src/Core ApiOptions / AudioOptions: spilled uploads on the instance's writable temp disk.
@@ -130,7 +146,7 @@ var baseSettings = {
   Audio__TempDirectory: '/tmp/stt-uploads'
 }
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
+resource app 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'functions' })
@@ -176,7 +192,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(baseSettings, openAISettings)
+    properties: union(baseSettings, keySettings, openAISettings)
   }
 }
 

@@ -1,24 +1,29 @@
 // An Azure OpenAI account (Microsoft Entra ID only) with speech-to-text deployments, and the
 // "Cognitive Services OpenAI User" role for the app's identity.
-@description('Account name; also its custom subdomain (<name>.openai.azure.com).')
+import { openAIDeployment, tagSet } from '../../types.bicep'
+
+@description('Account name; also its custom subdomain.')
 param name string
 
 @description('Region of the account: one that offers the models below.')
-param location string = resourceGroup().location
+param location string
 
 @description('Tags applied to the account.')
-param tags object = {}
+param tags tagSet = {}
 
-@description('Deployments: objects with name, model, version, skuName, capacity.')
-param deployments array
+@description('Deployments to create.')
+param deployments openAIDeployment[]
 
 @description('Object id of the identity that calls the deployments.')
 param principalId string
 
+@description('Known before deployment and stable (the identity\'s resource id): the role assignment is named after it.')
+param principalKey string
+
 // Cognitive Services OpenAI User
 var openAIUser = '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'
 
-resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource account 'Microsoft.CognitiveServices/accounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -35,7 +40,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 
 // One at a time: the service rejects concurrent deployment changes on one account.
 @batchSize(1)
-resource modelDeployments 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = [for d in deployments: {
+resource modelDeployments 'Microsoft.CognitiveServices/accounts/deployments@2026-09-01' = [for d in deployments: {
   parent: account
   name: d.name
   sku: {
@@ -52,7 +57,7 @@ resource modelDeployments 'Microsoft.CognitiveServices/accounts/deployments@2024
 }]
 
 resource userRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, principalId, openAIUser)
+  name: guid(account.id, principalKey, openAIUser)
   scope: account
   properties: {
     principalId: principalId
@@ -62,4 +67,5 @@ resource userRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output name string = account.name
-output endpoint string = 'https://${name}.openai.azure.com'
+// https://<name>.openai.azure.com/ as the service reports it (no cloud-specific host written here).
+output endpoint string = account.properties.endpoint

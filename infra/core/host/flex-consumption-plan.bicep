@@ -1,14 +1,16 @@
 // A Flex Consumption plan (FC1, Linux): per-execution billing, scale to zero, instance memory chosen per app.
+import { tagSet } from '../../types.bicep'
+
 @description('Plan name.')
 param name string
 
 @description('Region of the plan.')
-param location string = resourceGroup().location
+param location string
 
 @description('Tags applied to the plan.')
-param tags object = {}
+param tags tagSet = {}
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: name
   location: location
   tags: tags

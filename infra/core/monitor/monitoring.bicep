@@ -1,4 +1,6 @@
 // Log Analytics workspace and the workspace-based Application Insights component the function app reports to.
+import { tagSet } from '../../types.bicep'
+
 @description('Log Analytics workspace name.')
 param logAnalyticsName string
 
@@ -6,15 +8,17 @@ param logAnalyticsName string
 param applicationInsightsName string
 
 @description('Region of both resources.')
-param location string = resourceGroup().location
+param location string
 
 @description('Tags applied to both resources.')
-param tags object = {}
+param tags tagSet = {}
 
+@minValue(30)
+@maxValue(730)
 @description('Days Log Analytics keeps data.')
 param retentionInDays int = 30
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

@@ -1,21 +1,25 @@
 // Storage for the host (AzureWebJobsStorage), the deployment package and the transcription pipeline.
 // Shared-key access is disabled: every client uses Microsoft Entra ID.
+import { tagSet } from '../../types.bicep'
+
+@minLength(3)
+@maxLength(24)
 @description('Storage account name (3-24 lower-case letters and digits).')
 param name string
 
 @description('Region of the account.')
-param location string = resourceGroup().location
+param location string
 
 @description('Tags applied to the account.')
-param tags object = {}
+param tags tagSet = {}
 
 @description('Blob containers to create.')
-param containers array
+param containers string[]
 
 @description('Queues to create.')
-param queues array
+param queues string[]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -38,12 +42,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in containers: {
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [for container in containers: {
   parent: blobService
   name: container
   properties: {
@@ -51,12 +55,12 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   }
 }]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource storageQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in queues: {
+resource storageQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-09-01' = [for queue in queues: {
   parent: queueService
   name: queue
 }]
