@@ -180,6 +180,7 @@ public class AzureCapabilityTests(AzureServerFixture fixture)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         var sent = Assert.Single(Host.Fake.Requests);
+        AzureRoutes.AssertTook(sent, fixture.ApiVersion, AzureTestHost.StandardDeployments.Single(d => d.Id == model).Deployment, translate);
         foreach (var group in fields.GroupBy(f => f.Name))
         {
             Assert.Equal(group.Select(f => f.Value), sent.Fields[group.Key]);
@@ -230,3 +231,7 @@ internal static class LongAudio
         return path;
     }
 }
+
+/// <summary>The whole capability matrix again, with every deployment on the dated route.</summary>
+[Collection(AzureDatedRouteCollection.Name)]
+public sealed class AzureCapabilityOnDatedRouteTests(AzureDatedRouteServerFixture fixture) : AzureCapabilityTests(fixture);

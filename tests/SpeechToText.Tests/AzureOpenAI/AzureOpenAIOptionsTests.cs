@@ -103,4 +103,22 @@ public class AzureOpenAIOptionsTests
         Assert.Contains("AzureOpenAI:Deployments:0:Kind", e.Message);
         Assert.Contains("AzureOpenAI:Deployments:0:Endpoint must use https", e.Message);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2025-03-01-preview")]
+    [InlineData("2024-10-21")]
+    public void An_unset_or_dated_api_version_is_accepted(string? apiVersion) =>
+        Assert.Null(Failure(Options(d => d.ApiVersion = apiVersion)));
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("2025-03-01-preview&x=1")]
+    [InlineData("latest")]
+    public void A_malformed_api_version_is_refused_naming_the_key(string apiVersion)
+    {
+        var message = Failure(Options(d => d.ApiVersion = apiVersion));
+        Assert.NotNull(message);
+        Assert.Contains("AzureOpenAI:Deployments:0:ApiVersion", message);
+    }
 }

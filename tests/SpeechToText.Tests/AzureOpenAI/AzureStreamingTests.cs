@@ -217,3 +217,7 @@ public class AzureStreamingTests(AzureServerFixture fixture)
         Assert.Null(Assert.Single(Host.Fake.Requests).Field("stream"));
     }
 }
+
+/// <summary>Streaming again, with every deployment on the dated route.</summary>
+[Collection(AzureDatedRouteCollection.Name)]
+public sealed class AzureStreamingOnDatedRouteTests(AzureDatedRouteServerFixture fixture) : AzureStreamingTests(fixture);

@@ -17,6 +17,8 @@ public sealed record AzureDeployment(string Id, string Deployment, string Kind)
     public string? Endpoint { get; init; }
     /// <summary>Another key than the one the fake accepts; empty for none (Microsoft Entra ID).</summary>
     public string? ApiKey { get; init; }
+    /// <summary>The dated route's api-version (AzureOpenAI:Deployments:N:ApiVersion); null for the v1 route.</summary>
+    public string? ApiVersion { get; init; }
 }
 
 /// <summary>
@@ -57,6 +59,9 @@ public sealed class AzureTestHost : IAsyncDisposable
         {
             ApiKey = Key,
             Deployments = deployments.Where(d => d.Endpoint is null).DistinctBy(d => d.Deployment).ToDictionary(d => d.Deployment, d => d.Kind),
+            // A deployment configured for the dated route answers 404 on the v1 one, so a call that took the wrong
+            // route fails the test that made it.
+            DatedRouteOnly = deployments.Where(d => d.ApiVersion is not null).Select(d => d.Deployment).ToHashSet(),
         });
         try
         {
@@ -95,6 +100,10 @@ public sealed class AzureTestHost : IAsyncDisposable
             s[p + "Kind"] = d.Kind;
             s[p + "ApiKey"] = d.ApiKey ?? Key;
             s[p + "Timeout"] = d.Timeout.ToString("c", CultureInfo.InvariantCulture);
+            if (d.ApiVersion is not null)
+            {
+                s[p + "ApiVersion"] = d.ApiVersion;
+            }
             for (int f = 0; f < d.Fallbacks.Count; f++)
             {
                 s[$"{p}Fallbacks{separator}{f}"] = d.Fallbacks[f];
@@ -174,14 +183,61 @@ internal static class AzureCalls
     }
 }
 
-/// <summary>The standard host shared by one collection.</summary>
-public sealed class AzureServerFixture : IAsyncLifetime
+/// <summary>
+/// Which of Azure OpenAI's routes a host's deployments use: v1 (no api-version, the default) or the dated
+/// route with an api-version. Suites that must hold on both run once per route through a derived fixture.
+/// </summary>
+public static class AzureRoutes
+{
+    /// <summary>The api-version the dated-route suites configure.</summary>
+    public const string DatedApiVersion = "2025-03-01-preview";
+
+    public static IReadOnlyList<AzureDeployment> On(IReadOnlyList<AzureDeployment> deployments, string? apiVersion) =>
+        [.. deployments.Select(d => d with { ApiVersion = apiVersion })];
+
+    /// <summary>Asserts that a request the fake received took the route this api-version (null: v1) means.</summary>
+    public static void AssertTook(RecordedRequest request, string? apiVersion, string deployment, bool translate = false)
+    {
+        var route = FakeAzureOpenAIServer.Route.Of(request);
+        Assert.NotNull(route);
+        Assert.Equal(translate, route.Translate);
+        if (apiVersion is null)
+        {
+            Assert.False(route.Dated, $"{request.Path}{request.Query} is not the v1 route");
+            Assert.Equal(deployment, request.Field("model"));
+        }
+        else
+        {
+            Assert.True(route.Dated, $"{request.Path}{request.Query} is not the dated route");
+            Assert.Equal(deployment, route.Deployment);
+            Assert.Equal(apiVersion, route.ApiVersion);
+        }
+    }
+}
+
+/// <summary>The standard host shared by one collection, on the v1 route.</summary>
+public class AzureServerFixture : IAsyncLifetime
 {
     public AzureTestHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await AzureTestHost.StartAsync(AzureTestHost.StandardDeployments);
+    /// <summary>The api-version every deployment of this host uses; null for the v1 route.</summary>
+    public virtual string? ApiVersion => null;
+
+    public async Task InitializeAsync() => Host = await AzureTestHost.StartAsync(AzureRoutes.On(AzureTestHost.StandardDeployments, ApiVersion));
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>The standard host with every deployment on the dated route.</summary>
+public sealed class AzureDatedRouteServerFixture : AzureServerFixture
+{
+    public override string? ApiVersion => AzureRoutes.DatedApiVersion;
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzureDatedRouteCollection : ICollectionFixture<AzureDatedRouteServerFixture>
+{
+    public const string Name = "azure openai dated route";
 }
 
 [CollectionDefinition(Name)]

@@ -13,9 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace SpeechToText.Tests.AzureOpenAI;
 
 /// <summary>
-/// A real HTTP server on loopback that behaves like an Azure OpenAI resource's v1 audio API
-/// (<c>POST /openai/v1/audio/transcriptions|translations</c>): it checks credentials, the multipart form and
-/// the deployment the way Azure does, answers in OpenAI's documented shapes, records every request, and can be
+/// A real HTTP server on loopback that behaves like an Azure OpenAI resource's audio API on both of its routes:
+/// v1 (<c>POST /openai/v1/audio/transcriptions|translations</c>, the deployment in the <c>model</c> field) and dated
+/// (<c>POST /openai/deployments/{deployment}/audio/transcriptions|translations?api-version=...</c>, the deployment in
+/// the path). It checks credentials, the api-version, the multipart form and the deployment the way Azure does, answers in OpenAI's documented shapes, records every request, and can be
 /// scripted (<see cref="Enqueue"/>) to fail, stall, drop connections or stream chosen events.
 /// </summary>
 public sealed class FakeAzureOpenAIServer : IAsyncDisposable
@@ -212,7 +213,7 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
             headers[name] = values.ToString();
         }
         var recorded = new RecordedRequest(requestId, request.Method, request.Path.Value ?? "", headers, form.Fields,
-            form.File?.FileName, form.FileBytes, form.File?.ContentType, receivedAt);
+            form.File?.FileName, form.FileBytes, form.File?.ContentType, receivedAt) { Query = request.QueryString.Value ?? "" };
         TaskCompletionSource<RecordedRequest>? waiter;
         lock (_gate)
         {
@@ -295,8 +296,9 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
             await WriteJsonAsync(response, ErrorBody(error.Message, error.Type, error.Param, error.Code), cancel);
             return;
         }
-        bool translate = request.Path == TranslationsPath;
-        string deployment = request.Field("model")!;
+        var route = Route.Of(request)!;
+        bool translate = route.Translate;
+        string deployment = route.Deployment ?? request.Field("model")!;
         string kind = _options.Deployments[deployment];
         string format = request.Field("response_format") ?? "json";
         var transcript = FakeTranscript.For(deployment, kind, _options.AudioSeconds, translate, request.Field("prompt"));
@@ -335,13 +337,42 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
 
     private static ValidationError BadRequest(string message, string? param, string? code = "invalid_value") => new(400, message, param, code);
 
-    /// <summary>Azure's checks, in Azure's order: route, credentials, form, deployment, then the fields' values.</summary>
+    /// <summary>Which of Azure's two audio routes a request took: v1 (deployment null: it is the model field) or dated.</summary>
+    public sealed record Route(bool Translate, string? Deployment, string? ApiVersion)
+    {
+        public bool Dated => Deployment is not null;
+
+        public static Route? Of(RecordedRequest request)
+        {
+            if (request.Path is TranscriptionsPath or TranslationsPath)
+            {
+                return new Route(request.Path == TranslationsPath, null, null);
+            }
+            var match = System.Text.RegularExpressions.Regex.Match(request.Path, "^/openai/deployments/(?<d>[^/]+)/audio/(?<op>transcriptions|translations)$");
+            if (!match.Success)
+            {
+                return null;
+            }
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.Query);
+            return new Route(match.Groups["op"].Value == "translations", Uri.UnescapeDataString(match.Groups["d"].Value),
+                query.TryGetValue("api-version", out var v) ? v.ToString() : "");
+        }
+    }
+
+    /// <summary>Azure's checks, in Azure's order: route and api-version, credentials, form, deployment, then the fields' values.</summary>
     private ValidationError? Validate(HttpRequest http, RecordedRequest request, FormContent form)
     {
-        bool translate = request.Path == TranslationsPath;
-        if (request.Method != "POST" || (request.Path != TranscriptionsPath && !translate))
+        var route = Route.Of(request);
+        if (request.Method != "POST" || route is null)
         {
             return new(404, "Resource not found", null, "404");
+        }
+        bool translate = route.Translate;
+        if (route.Dated && !_options.ApiVersions.Contains(route.ApiVersion!))
+        {
+            return route.ApiVersion!.Length == 0
+                ? new(404, "Resource not found", null, "404")
+                : BadRequest($"API version not supported: {route.ApiVersion}", null, "BadRequest");
         }
         if (!IsAuthorized(request.Headers))
         {
@@ -378,11 +409,12 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         {
             return new(413, $"Maximum content size limit ({MaxFileBytes}) exceeded ({form.FileBytes.Length} bytes read)", "file", "content_size_limit_exceeded");
         }
-        if (request.Field("model") is not { Length: > 0 } model)
+        // The dated route names the deployment in its path (a model field is accepted and ignored there).
+        if ((route.Deployment ?? request.Field("model")) is not { Length: > 0 } model)
         {
             return BadRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
         }
-        if (!_options.Deployments.TryGetValue(model, out var kind))
+        if (!_options.Deployments.TryGetValue(model, out var kind) || (!route.Dated && _options.DatedRouteOnly.Contains(model)))
         {
             return new(404, "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.", "model", "DeploymentNotFound");
         }

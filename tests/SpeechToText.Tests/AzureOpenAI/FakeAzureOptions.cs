@@ -32,6 +32,15 @@ public sealed class FakeAzureOptions
 
     /// <summary>The length the default answers claim the audio has.</summary>
     public double AudioSeconds { get; init; } = 4.0;
+
+    /// <summary>api-version values the dated route accepts (Azure OpenAI's audio API versions).</summary>
+    public IReadOnlySet<string> ApiVersions { get; init; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "2024-06-01", "2024-10-21", "2025-03-01-preview", "2025-04-01-preview",
+    };
+
+    /// <summary>Deployments that answer 404 DeploymentNotFound on the v1 route and work only on the dated one (seen in the field).</summary>
+    public IReadOnlySet<string> DatedRouteOnly { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>One request as the fake received it.</summary>
@@ -49,6 +58,9 @@ public sealed record RecordedRequest(
     string? FileContentType,
     DateTimeOffset ReceivedAt)
 {
+    /// <summary>The query string as sent ("?api-version=..."), empty when there was none.</summary>
+    public string Query { get; init; } = "";
+
     /// <summary>The first value of a field, or null.</summary>
     public string? Field(string name) => Fields.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 }

@@ -22,7 +22,8 @@ namespace SpeechToText.Core.Engines.AzureOpenAI;
 
 /// <summary>
 /// Serves models backed by Azure OpenAI deployments through the official OpenAI .NET SDK against Azure's
-/// v1 API (/openai/v1/), one long-lived client per deployment. Capability rules are checked before any
+/// v1 API (/openai/v1/), or per deployment its dated route (<see cref="DatedRoutePolicy"/>), one long-lived
+/// client per deployment. Capability rules are checked before any
 /// upstream call (the router does that); this class enforces the audio-length rules, sends every supported
 /// field faithfully, retries transient failures (<see cref="UpstreamResilience"/>), relays streams event by
 /// event, and maps upstream failures to OpenAI's errors with the upstream request id in the message.
@@ -64,6 +65,10 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
             // Request logging could carry headers; keys must never reach a log.
             ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false },
         };
+        if (d.ApiVersion is { Length: > 0 } apiVersion)
+        {
+            options.AddPolicy(new DatedRoutePolicy(options.Endpoint, d.DeploymentName, apiVersion), PipelinePosition.PerCall);
+        }
         AuthenticationPolicy auth = d.ApiKey is { Length: > 0 } key
             ? ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(key), "api-key")
             // The validator allows plain http only for loopback, where the SDK's policy would refuse every call.

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Routing;
 
@@ -23,6 +24,13 @@ public sealed class AzureDeploymentOptions
     /// Azure, developer credentials locally), which is the recommended setup.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Optional api-version (for example 2025-03-01-preview). Unset: calls go to the v1 route
+    /// (/openai/v1/audio/...). Set: to the dated route /openai/deployments/{Deployment}/audio/...?api-version=, which
+    /// some deployments need (they answer 404 DeploymentNotFound on the v1 route).
+    /// </summary>
+    public string? ApiVersion { get; set; }
 
     /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one / DefaultAzureCredential.</summary>
     public string? ManagedIdentityClientId { get; set; }
@@ -69,14 +77,15 @@ public sealed class AzureOpenAIOptions
         Capabilities = ModelCapabilities.For(d.ParsedKind),
         Deployment = d.DeploymentName,
         Fallbacks = d.Fallbacks,
-        Description = $"Azure OpenAI deployment '{d.DeploymentName}' ({d.Kind}) at {SafeHost(d.Endpoint)}",
+        Description = $"Azure OpenAI deployment '{d.DeploymentName}' ({d.Kind}) at {SafeHost(d.Endpoint)}"
+            + (string.IsNullOrEmpty(d.ApiVersion) ? "" : $", api-version {d.ApiVersion}"),
     });
 
     private static string SafeHost(string endpoint) => Uri.TryCreate(endpoint, UriKind.Absolute, out var u) ? u.Host : "?";
 }
 
 /// <summary>Start-time checks with messages that name the key to fix.</summary>
-public sealed class AzureOpenAIOptionsValidator : IValidateOptions<AzureOpenAIOptions>
+public sealed partial class AzureOpenAIOptionsValidator : IValidateOptions<AzureOpenAIOptions>
 {
     private static readonly string[] Kinds = ["whisper", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize"];
 
@@ -111,6 +120,10 @@ public sealed class AzureOpenAIOptionsValidator : IValidateOptions<AzureOpenAIOp
             {
                 errors.Add($"{key}:Kind must be one of {string.Join(", ", Kinds)} (got '{d.Kind}').");
             }
+            if (d.ApiVersion is { Length: > 0 } version && !ApiVersionPattern().IsMatch(version))
+            {
+                errors.Add($"{key}:ApiVersion must be a dated api-version such as 2025-03-01-preview or 2024-10-21 (got '{version}'); leave it unset for the v1 route.");
+            }
             if (d.Timeout <= TimeSpan.Zero || d.Timeout > TimeSpan.FromHours(1))
             {
                 errors.Add($"{key}:Timeout must be between 0 and 1 hour.");
@@ -118,4 +131,7 @@ public sealed class AzureOpenAIOptionsValidator : IValidateOptions<AzureOpenAIOp
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(-preview)?$")]
+    private static partial Regex ApiVersionPattern();
 }
