@@ -29,7 +29,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         Directory.CreateDirectory(_data);
         await StartProcessAsync();
         ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{_blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_queuePort}/devstoreaccount1;";
+            $"BlobEndpoint=http://127.0.0.1:{_blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_queuePort}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{_tablePort}/devstoreaccount1;";
     }
 
     /// <summary>
@@ -72,7 +73,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Listening(_blobPort) && Listening(_queuePort)))
+        while (!(Listening(_blobPort) && Listening(_queuePort) && Listening(_tablePort)))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
