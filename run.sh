@@ -9,12 +9,13 @@ dotnet build src/Server -c Release -nologo -v quiet >/dev/null || dotnet build s
 export Whisper__ModelPath="$(bash scripts/model.sh)"
 log "model: $Whisper__ModelPath"
 
-# The blob pipeline runs against Azurite on loopback (data under the cache, so jobs survive a restart)
+# The blob pipeline (a Durable Task orchestration per recording, its task hub in Azurite's blobs, queues and tables)
+# runs against Azurite on loopback (data under the cache, so jobs survive a restart)
 # unless Storage__ConnectionString / Storage__BlobServiceUri point elsewhere. STT_NO_AZURITE=1 skips it.
 if [ -z "${Storage__ConnectionString:-}${Storage__BlobServiceUri:-}" ] && [ "${STT_NO_AZURITE:-0}" != "1" ]; then
   bash scripts/azurite.sh start
   trap 'bash scripts/azurite.sh stop' EXIT
-  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${AZURITE_QUEUE_PORT:-10001}/devstoreaccount1;"
+  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${AZURITE_BLOB_PORT:-10000}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${AZURITE_QUEUE_PORT:-10001}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${AZURITE_TABLE_PORT:-10002}/devstoreaccount1;"
   export Pipeline__Enabled="${Pipeline__Enabled:-true}"
   log "blob pipeline: drop audio into Azurite's 'audio-in' container; transcripts appear in 'transcripts'"
 fi

@@ -100,20 +100,11 @@ param inputContainerName string = 'audio-in'
 @description('Container where transcripts appear (StorageOptions.OutputContainer).')
 param outputContainerName string = 'transcripts'
 
-@description('Container of job manifests and chunks (StorageOptions.JobsContainer).')
+@description('Container of the jobs\' chunk audio, chunk results and failure records (StorageOptions.JobsContainer).')
 param jobsContainerName string = 'stt-jobs'
 
 @description('Container of the usage records: JSON lines in append blobs, one per day and instance (UsageOptions.Container).')
 param usageContainerName string = 'usage'
-
-@description('Queue of chunk work items (StorageOptions.ChunkQueue).')
-param chunkQueueName string = 'stt-chunks'
-
-@description('Queue of stitch work items (StorageOptions.StitchQueue).')
-param stitchQueueName string = 'stt-stitch'
-
-@description('Queue recording work items that failed for good (StorageOptions.PoisonQueue).')
-param poisonQueueName string = 'stt-poison'
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
@@ -124,11 +115,14 @@ var functionAppName = 'func-stt-${resourceToken}'
 var deploymentContainerName = 'deployment-package'
 var systemTopicName = 'evgt-stt-${resourceToken}'
 
-// Storage Blob Data Owner, Storage Queue Data Contributor: the host, the blob and queue triggers (the Event
-// Grid-sourced blob trigger keeps receipts in blobs and poison blobs in a queue) and the pipeline's clients.
+// Storage Blob Data Owner, Storage Queue Data Contributor, Storage Table Data Contributor: the host (keys, leases),
+// the Event Grid-sourced blob trigger (receipts in blobs, poison messages in a queue), the Durable Task hub (its
+// control and work-item queues, instance and history tables, large payloads and leases in blobs) and the pipeline's
+// own blobs.
 var appStorageRoles = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 ]
 // Storage Blob Data Contributor, Storage Queue Data Contributor: an operator dropping files and reading results.
 var userStorageRoles = [
@@ -158,11 +152,8 @@ module storage 'core/storage/storage-account.bicep' = {
       jobsContainerName
       usageContainerName
     ]
-    queues: [
-      chunkQueueName
-      stitchQueueName
-      poisonQueueName
-    ]
+    // The task hub and the blob trigger create their own queues and tables.
+    queues: []
   }
 }
 
@@ -268,9 +259,6 @@ module functions 'app/functions.bicep' = {
     outputContainerName: outputContainerName
     jobsContainerName: jobsContainerName
     usageContainerName: usageContainerName
-    chunkQueueName: chunkQueueName
-    stitchQueueName: stitchQueueName
-    poisonQueueName: poisonQueueName
   }
 }
 

@@ -42,8 +42,8 @@ start_azurite() {
   local pid=$!
   echo "$pid" > "$PID_FILE"
   for _ in $(seq 1 150); do
-    if listening "$BLOB_PORT" && listening "$QUEUE_PORT"; then
-      log "Azurite listening on 127.0.0.1:$BLOB_PORT (blob) and :$QUEUE_PORT (queue), data in $DATA_DIR (pid $pid)"
+    if listening "$BLOB_PORT" && listening "$QUEUE_PORT" && listening "$TABLE_PORT"; then
+      log "Azurite listening on 127.0.0.1:$BLOB_PORT (blob), :$QUEUE_PORT (queue) and :$TABLE_PORT (table), data in $DATA_DIR (pid $pid)"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || { cat "$DATA_DIR/azurite.log" >&2; die "Azurite exited during start"; }

@@ -1,5 +1,5 @@
 // Delivers BlobCreated events of the input container to the function app's blob extension webhook, which
-// runs the Event Grid-sourced blob trigger (PlanJob). The webhook needs the host's blobs_extension system key,
+// runs the Event Grid-sourced blob trigger (TranscribeNewRecording), which schedules the recording's job. The webhook needs the host's blobs_extension system key,
 // which exists only once the code is deployed: main.bicep adds this module on the run after the first deploy.
 @description('Event Grid system topic of the storage account.')
 param systemTopicName string
@@ -7,8 +7,8 @@ param systemTopicName string
 @description('Function app name.')
 param functionAppName string
 
-@description('Name of the blob-triggered function (src/Functions PlanJobFunction).')
-param functionName string = 'PlanJob'
+@description('Name of the blob-triggered function (src/Functions NewRecordingFunction).')
+param functionName string = 'TranscribeNewRecording'
 
 @description('Container whose new blobs start jobs.')
 param inputContainerName string

@@ -66,20 +66,11 @@ param inputContainerName string
 @description('Container where transcripts are written.')
 param outputContainerName string
 
-@description('Container holding job manifests and chunks.')
+@description('Container holding the jobs\' chunks and results.')
 param jobsContainerName string
 
 @description('Container of the usage records.')
 param usageContainerName string
-
-@description('Queue of chunk work items.')
-param chunkQueueName string
-
-@description('Queue of stitch work items.')
-param stitchQueueName string
-
-@description('Queue recording work items that failed for good.')
-param poisonQueueName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
@@ -87,6 +78,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
 
 var blobEndpoint = storage.properties.primaryEndpoints.blob
 var queueEndpoint = storage.properties.primaryEndpoints.queue
+var tableEndpoint = storage.properties.primaryEndpoints.table
+
+// Engine slots per instance: two on 4096 MB instances (two cores), one on 2048 MB ones. A job keeps every slot of
+// every instance busy when it may have that many chunks in flight.
+var slotsPerInstance = instanceMemoryMB >= 4096 ? 2 : 1
 
 // AzureOpenAI:Deployments:N:* (src/Core AzureOpenAIOptions), one block per deployment, authenticated by the
 // identity; ApiVersion and Fallbacks only where a deployment sets them.
@@ -119,9 +115,10 @@ var baseSettings = {
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
-  // The blob and queue triggers' connection (src/Functions PipelineBindings.Connection).
+  // The blob trigger's and the Durable task hub's connection (src/Functions JobFunctionNames.Connection, host.json).
   PipelineStorage__blobServiceUri: blobEndpoint
   PipelineStorage__queueServiceUri: queueEndpoint
+  PipelineStorage__tableServiceUri: tableEndpoint
   PipelineStorage__credential: 'managedidentity'
   PipelineStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
@@ -133,11 +130,10 @@ var baseSettings = {
   Storage__InputContainer: inputContainerName
   Storage__OutputContainer: outputContainerName
   Storage__JobsContainer: jobsContainerName
-  Storage__ChunkQueue: chunkQueueName
-  Storage__StitchQueue: stitchQueueName
-  Storage__PoisonQueue: poisonQueueName
-  // src/Core PipelineOptions (MaxAttempts stays at its default, which host.json's maxDequeueCount equals).
+  // src/Core PipelineOptions.
   Pipeline__DefaultModel: pipelineDefaultModel
+  Pipeline__MaxChunksInFlight: string(maximumInstanceCount * slotsPerInstance)
+  Whisper__Slots: string(slotsPerInstance)
   Pipeline__TempDirectory: '/tmp/stt-jobs'
   // src/Core UsageOptions: usage records beside the pipeline's containers, one append blob per instance and day.
   Usage__Container: usageContainerName

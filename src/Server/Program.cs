@@ -5,7 +5,7 @@ using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Observability;
 using SpeechToText.Core.Usage;
 using SpeechToText.Server;
-using SpeechToText.Server.Jobs;
+using SpeechToText.Server.Durable;
 
 // Small command-line verbs used by scripts/ (no server started).
 if (ServerCommands.TryRun(args, out var exitCode))
@@ -18,15 +18,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.Services.AddSpeechToText(builder.Configuration);
 // Exported only when OTEL_EXPORTER_OTLP_ENDPOINT, Telemetry:OtlpEndpoint or APPLICATIONINSIGHTS_CONNECTION_STRING is set.
 builder.Services.AddSpeechToTextTelemetry(builder.Configuration);
-// The blob pipeline: status endpoints and the 413 hint whenever storage is configured; the watcher and
-// queue workers only with Pipeline:Enabled.
+// The blob pipeline, one Durable Task orchestration per recording: the 413 hint whenever storage is configured,
+// job status whenever its task hub can be reached, and the task hub's worker, blob watcher and housekeeping only
+// with Pipeline:Enabled.
 builder.Services.AddTranscriptionJobs(builder.Configuration);
-var storageConfigured = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.IsConfigured == true;
-if (builder.Configuration.GetValue<bool>($"{PipelineOptions.Section}:{nameof(PipelineOptions.Enabled)}"))
+var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>();
+if (storage?.CanHostTaskHub == true)
 {
-    builder.Services.AddHostedService<BlobWatcher>();
-    builder.Services.AddHostedService<ChunkQueueWorker>();
-    builder.Services.AddHostedService<StitchQueueWorker>();
+    builder.Services.AddLocalDurablePipeline(builder.Configuration.GetValue<bool>($"{PipelineOptions.Section}:{nameof(PipelineOptions.Enabled)}"));
 }
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 var binding = ListenAddress.Configure(builder);
@@ -35,7 +34,7 @@ var app = builder.Build();
 app.UseAudioApi();
 app.MapAudioApi();
 app.MapUsageApi();
-if (storageConfigured)
+if (storage?.CanHostTaskHub == true)
 {
     app.MapJobsApi();
 }

@@ -38,11 +38,15 @@ public static class ApiErrorMapper
     /// <summary>No space (or quota) left on the device: ENOSPC/EDQUOT on Linux, ERROR_DISK_FULL/ERROR_HANDLE_DISK_FULL on Windows.</summary>
     internal static bool IsDiskFull(Exception e) => e is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) };
 
-    /// <summary>No HTTP answer at all from Azure Storage (status 0), or only such failures after the SDK's retries.</summary>
+    /// <summary>
+    /// No HTTP answer at all from Azure Storage (status 0), or only such failures after the SDK's retries, also when a
+    /// library wraps it (the Durable Task provider's storage exception around the table client's).
+    /// </summary>
     private static bool IsStorageUnreachable(Exception e) => e switch
     {
         RequestFailedException { Status: 0 } => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageUnreachable),
+        { InnerException: { } inner } => IsStorageUnreachable(inner),
         _ => false,
     };
 

@@ -85,6 +85,13 @@ public static class JobRequest
         }
     }
 
+    /// <summary>The model a job's settings name, checked again when a chunk runs (the catalog may have changed since planning).</summary>
+    public static ModelEntry ModelFor(JobSettings settings, TranscriptionRouter router)
+    {
+        using var probe = BuildRequest(settings, null, AudioUpload.FromBytes("probe.wav", []), null);
+        return router.Validate(probe);
+    }
+
     /// <summary>The request a chunk is transcribed with: as much detail as the model can give (verbose, words and segments).</summary>
     public static TranscriptionRequest BuildRequest(JobSettings settings, ModelEntry? model, AudioUpload audio, string? prompt)
     {

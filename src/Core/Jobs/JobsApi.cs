@@ -2,51 +2,113 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SpeechToText.Core.Api;
 
 namespace SpeechToText.Core.Jobs;
 
 /// <summary>
-/// Job status over HTTP: <c>GET /v1/transcription-jobs/{id}</c> and <c>GET /v1/transcription-jobs?input=&lt;blob name&gt;</c>.
-/// Unknown jobs are a 404 in OpenAI's error envelope; storage that cannot be reached is a 503 (ApiErrorMapper).
+/// Jobs over HTTP, answered from the Durable Task client of whichever host serves them (Durable Functions'
+/// [DurableClient] in Azure, the local task hub's client in src/Server):
+/// <c>GET /v1/transcription-jobs/{id}</c>, <c>GET /v1/transcription-jobs?input=&lt;blob name&gt;</c>, and for admin keys
+/// <c>POST /v1/transcription-jobs/{id}/cancel</c> (terminates a running job) and <c>DELETE /v1/transcription-jobs/{id}</c>
+/// (purges an ended job's history and chunks; transcripts stay). Unknown jobs are a 404 in OpenAI's error envelope;
+/// storage that cannot be reached is a 503 (ApiErrorMapper).
 /// </summary>
 public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/transcription-jobs/{id}", (HttpContext ctx, string id) => JobAsync(ctx, id));
-        endpoints.MapGet("/v1/transcription-jobs", JobByInputAsync);
+        endpoints.MapGet("/v1/transcription-jobs/{id}", (HttpContext ctx, DurableTaskClient client, string id) => JobAsync(ctx, client, id));
+        endpoints.MapGet("/v1/transcription-jobs", (HttpContext ctx, DurableTaskClient client) => JobByInputAsync(ctx, client));
+        endpoints.MapPost("/v1/transcription-jobs/{id}/cancel", (HttpContext ctx, DurableTaskClient client, string id) => CancelAsync(ctx, client, id));
+        endpoints.MapDelete("/v1/transcription-jobs/{id}", (HttpContext ctx, DurableTaskClient client, string id) => DeleteAsync(ctx, client, id));
         return endpoints;
     }
 
     /// <summary>GET /v1/transcription-jobs/{id}; shared by every host.</summary>
-    public static async Task JobAsync(HttpContext ctx, string id)
+    public static async Task JobAsync(HttpContext ctx, DurableTaskClient client, string id)
     {
-        var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
-        var found = JobManifest.IsValidId(id) ? await steps.Manifests.TryReadAsync(id, ctx.RequestAborted).ConfigureAwait(false) : null;
-        await WriteAsync(ctx, steps, found?.Manifest, $"No transcription job with id '{id}'.").ConfigureAwait(false);
+        var status = await Reader(ctx).GetAsync(client, id, ctx.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(ctx, status ?? throw NotFound($"No transcription job with id '{id}'.")).ConfigureAwait(false);
     }
 
     /// <summary>GET /v1/transcription-jobs?input=&lt;blob name&gt;; shared by every host.</summary>
-    public static async Task JobByInputAsync(HttpContext ctx)
+    public static async Task JobByInputAsync(HttpContext ctx, DurableTaskClient client)
     {
-        var steps = ctx.RequestServices.GetRequiredService<PipelineSteps>();
         if (ctx.Request.Query["input"].ToString() is not { Length: > 0 } input)
         {
             throw ApiError.MissingField("input");
         }
-        var manifest = await steps.FindByInputAsync(input, ctx.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(ctx, steps, manifest, $"No transcription job for input '{input}'.").ConfigureAwait(false);
+        var status = await Reader(ctx).FindByInputAsync(client, input, ctx.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(ctx, status ?? throw NotFound($"No transcription job for input '{input}'.")).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(HttpContext ctx, PipelineSteps steps, JobManifest? manifest, string notFound)
+    /// <summary>POST /v1/transcription-jobs/{id}/cancel: terminates the job and its running batch; answers its status.</summary>
+    public static async Task CancelAsync(HttpContext ctx, DurableTaskClient client, string id)
     {
-        if (manifest is null)
+        RequireAdmin(ctx, "cancel jobs");
+        var status = await Reader(ctx).GetAsync(client, id, ctx.RequestAborted).ConfigureAwait(false) ?? throw NotFound($"No transcription job with id '{id}'.");
+        if (!JobStates.IsFinal(status.State))
         {
-            throw new ApiError((int)HttpStatusCode.NotFound, notFound, ApiError.InvalidRequest, null, "job_not_found");
+            // The job first, so it never sees its batch end; then the batch that was running. Chunk activities already
+            // running finish on their own (a native run cannot be recalled from here) and their results are ignored.
+            await client.TerminateInstanceAsync(id, "cancelled", ctx.RequestAborted).ConfigureAwait(false);
+            for (int batch = 0; await client.GetInstanceAsync(JobIds.Batch(id, batch), ctx.RequestAborted).ConfigureAwait(false) is { } sub; batch++)
+            {
+                if (!sub.IsCompleted)
+                {
+                    await client.TerminateInstanceAsync(sub.InstanceId, "cancelled", ctx.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            await client.WaitForInstanceCompletionAsync(id, cancellation: ctx.RequestAborted).WaitAsync(TimeSpan.FromSeconds(30), ctx.RequestAborted)
+                .ConfigureAwait(false);
+            status = await Reader(ctx).GetAsync(client, id, ctx.RequestAborted).ConfigureAwait(false) ?? status;
+            await ctx.RequestServices.GetRequiredService<JobStatusDocuments>().WriteAsync(status, ctx.RequestAborted).ConfigureAwait(false);
         }
-        var body = JobJson.Serialize(JobStatus.From(manifest, steps.Storage.Options)).ToArray();
+        await WriteAsync(ctx, status).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE /v1/transcription-jobs/{id}: purges an ended job (history, batches, chunk blobs); its transcripts stay.</summary>
+    public static async Task DeleteAsync(HttpContext ctx, DurableTaskClient client, string id)
+    {
+        RequireAdmin(ctx, "delete jobs");
+        var status = await Reader(ctx).GetAsync(client, id, ctx.RequestAborted).ConfigureAwait(false) ?? throw NotFound($"No transcription job with id '{id}'.");
+        if (!JobStates.IsFinal(status.State))
+        {
+            throw new ApiError((int)HttpStatusCode.Conflict, $"Job '{id}' is {status.State}; cancel it first (POST /v1/transcription-jobs/{id}/cancel).",
+                ApiError.InvalidRequest, null, "job_running");
+        }
+        await ctx.RequestServices.GetRequiredService<JobHousekeeping>().PurgeJobAsync(client, id, ctx.RequestAborted).ConfigureAwait(false);
+        var body = TranscriptionWriter.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("object", "transcription.job.deleted");
+            w.WriteBoolean("deleted", true);
+            w.WriteEndObject();
+        });
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static JobStatusReader Reader(HttpContext ctx) => ctx.RequestServices.GetRequiredService<JobStatusReader>();
+
+    private static void RequireAdmin(HttpContext ctx, string what)
+    {
+        if (!ctx.RequestServices.GetRequiredService<ApiKeyValidator>().IsAdmin(ctx))
+        {
+            throw new ApiError(403, $"This key may not {what}: it needs Auth:Keys:N:Admin=true.", "permission_error", null, "insufficient_permissions");
+        }
+    }
+
+    private static ApiError NotFound(string message) => new((int)HttpStatusCode.NotFound, message, ApiError.InvalidRequest, null, "job_not_found");
+
+    private static async Task WriteAsync(HttpContext ctx, JobStatus status)
+    {
+        var body = JobJson.Serialize(status).ToArray();
         ctx.Response.ContentType = "application/json";
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);

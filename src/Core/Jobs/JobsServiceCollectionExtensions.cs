@@ -9,8 +9,9 @@ namespace SpeechToText.Core.Jobs;
 public static class JobsServiceCollectionExtensions
 {
     /// <summary>
-    /// The blob pipeline's options (validated at start), storage clients and steps. When storage is configured,
-    /// the HTTP 413 message tells users where large files go (Api:LargeFileHint, unless set explicitly).
+    /// The blob pipeline: its options (validated at start), storage, the orchestration's activities (hosts register
+    /// them with their Durable Task worker), scheduling, status and housekeeping. When storage is configured, the HTTP
+    /// 413 message tells users where large files go (Api:LargeFileHint, unless set explicitly).
     /// </summary>
     public static IServiceCollection AddTranscriptionJobs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,11 +19,19 @@ public static class JobsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobStorage>();
-        services.TryAddSingleton<ManifestStore>();
         services.TryAddSingleton<IChunkPlanner, SileroChunkPlanner>();
-        services.TryAddSingleton<PipelineSteps>();
-        services.TryAddSingleton<WorkItemRunner>();
+        services.TryAddSingleton<PipelineDecoder>();
+        services.TryAddSingleton<JobStatusDocuments>();
+        services.TryAddSingleton<JobMetering>();
+        services.TryAddSingleton<JobScheduler>();
+        services.TryAddSingleton<JobStatusReader>();
+        services.TryAddSingleton<JobHousekeeping>();
+        services.TryAddSingleton<PlanJobActivity>();
+        services.TryAddSingleton<TranscribeChunkActivity>();
+        services.TryAddSingleton<StitchJobActivity>();
+        services.TryAddSingleton<FailJobActivity>();
         services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>
         {
             if (string.IsNullOrWhiteSpace(api.LargeFileHint) && storage.Value.IsConfigured)
@@ -50,4 +59,19 @@ public static class JobsServiceCollectionExtensions
         }
         return o.ConnectionString?.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) == true ? "devstoreaccount1" : "the configured account";
     }
+
+    /// <summary>The orchestrators and activities of a job, by the names the orchestration calls them: what a host registers with its worker.</summary>
+    public static IReadOnlyList<(string Name, Type Type)> JobOrchestrators { get; } =
+    [
+        (TranscriptionJobOrchestrator.Name, typeof(TranscriptionJobOrchestrator)),
+        (ChunkBatchOrchestrator.Name, typeof(ChunkBatchOrchestrator)),
+    ];
+
+    public static IReadOnlyList<(string Name, Type Type)> JobActivities { get; } =
+    [
+        (PlanJobActivity.Name, typeof(PlanJobActivity)),
+        (TranscribeChunkActivity.Name, typeof(TranscribeChunkActivity)),
+        (StitchJobActivity.Name, typeof(StitchJobActivity)),
+        (FailJobActivity.Name, typeof(FailJobActivity)),
+    ];
 }

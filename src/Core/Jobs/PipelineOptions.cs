@@ -2,12 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace SpeechToText.Core.Jobs;
 
-/// <summary>Section "Pipeline": the blob-triggered chunk-and-stitch pipeline's limits and pacing.</summary>
+/// <summary>Section "Pipeline": the durable blob pipeline's limits, fan-out, retries and housekeeping.</summary>
 public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
 
-    /// <summary>Run the blob watcher and the queue workers in this host.</summary>
+    /// <summary>Run the pipeline in this host (the local server: its Durable Task worker and the blob watcher).</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Model used when neither metadata nor sidecar names one.</summary>
@@ -25,45 +25,48 @@ public sealed class PipelineOptions
     /// <summary>Chunk length aimed at for the local engine (seconds).</summary>
     public double LocalChunkTargetSeconds { get; set; } = 300;
 
-    /// <summary>Deliveries of one work item before it goes to the poison queue and the job fails.</summary>
+    /// <summary>
+    /// Chunk activities scheduled at once per job. Unset: this host's engine slots (Whisper:Slots), which keeps the
+    /// local engine busy; in Azure set it to instances × slots (infra/ does) so the platform scales out on the work.
+    /// </summary>
+    public int? MaxChunksInFlight { get; set; }
+
+    /// <summary>Chunks per sub-orchestration: bounds the history each replay reads (about 0.6 KB per chunk).</summary>
+    public int ChunksPerBatch { get; set; } = 100;
+
+    /// <summary>Attempts of one step (plan, a chunk, stitch) before the job fails.</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Chunk work items processed at once by this host (the stitch queue gets one worker).</summary>
-    public int WorkerConcurrency { get; set; } = 1;
-
-    /// <summary>How often the blob watcher lists the input container.</summary>
-    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long an empty queue is left alone before the next receive.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a received work item stays invisible to others; renewed while it is worked on.</summary>
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Delay before the first retry of a failed work item; doubles per attempt up to <see cref="RetryMaxDelay"/>.</summary>
+    /// <summary>Backoff before the second attempt; doubles per attempt up to <see cref="RetryMaxDelay"/>. A backend's Retry-After is always waited out.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the local blob watcher lists the input container (the local stand-in for Event Grid).</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Ended jobs (completed, failed, cancelled) are purged after this long, with their chunk blobs.</summary>
+    public TimeSpan RetainJobsFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often the local server purges (Azure: the timer function's schedule).</summary>
+    public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The local server's task hub (never share one with a Functions app: they store activity inputs differently).</summary>
+    public string TaskHub { get; set; } = "sttlocal";
+
+    /// <summary>Activities the local worker runs at once. Unset: the engine's slots plus one, so planning or stitching never waits for a chunk.</summary>
+    public int? ActivityConcurrency { get; set; }
+
+    /// <summary>
+    /// How long a dequeued activity stays invisible to other workers; renewed while it runs. After a crash, its
+    /// work reappears when this expires.
+    /// </summary>
+    public TimeSpan ActivityLockTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Where inputs are downloaded for decoding.</summary>
     public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-jobs");
 
     public TimeSpan MaxDuration => TimeSpan.FromHours(MaxDurationHours);
-
-    /// <summary>
-    /// Backoff before delivery number <paramref name="dequeueCount"/> + 1, and never sooner than the backend asked
-    /// (<paramref name="retryAfter"/>, e.g. a throttled Azure deployment): retrying earlier only spends attempts.
-    /// </summary>
-    public TimeSpan RetryDelay(long dequeueCount, TimeSpan? retryAfter = null)
-    {
-        var exp = Math.Min(20, Math.Max(0, dequeueCount - 1));
-        var delay = RetryBaseDelay * Math.Pow(2, exp);
-        if (retryAfter > delay)
-        {
-            delay = retryAfter.Value;
-        }
-        return delay > RetryMaxDelay ? RetryMaxDelay : delay;
-    }
 }
 
 internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
@@ -91,14 +94,22 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
         {
             failures.Add($"Pipeline:MaxAttempts must be between 1 and 100 (got {o.MaxAttempts}).");
         }
-        if (o.WorkerConcurrency is < 1 or > 64)
+        if (o.MaxChunksInFlight is < 1 or > 1000)
         {
-            failures.Add($"Pipeline:WorkerConcurrency must be between 1 and 64 (got {o.WorkerConcurrency}).");
+            failures.Add($"Pipeline:MaxChunksInFlight must be between 1 and 1000 (got {o.MaxChunksInFlight}).");
+        }
+        if (o.ChunksPerBatch is < 1 or > 500)
+        {
+            failures.Add($"Pipeline:ChunksPerBatch must be between 1 and 500 (got {o.ChunksPerBatch}).");
+        }
+        if (o.ActivityConcurrency is < 1 or > 64)
+        {
+            failures.Add($"Pipeline:ActivityConcurrency must be between 1 and 64 (got {o.ActivityConcurrency}).");
         }
         foreach (var (key, value) in new[]
                  {
-                     ("WatchInterval", o.WatchInterval), ("PollInterval", o.PollInterval), ("DecodeTimeout", o.DecodeTimeout),
-                     ("RetryBaseDelay", o.RetryBaseDelay), ("RetryMaxDelay", o.RetryMaxDelay),
+                     ("WatchInterval", o.WatchInterval), ("DecodeTimeout", o.DecodeTimeout), ("RetryBaseDelay", o.RetryBaseDelay),
+                     ("RetryMaxDelay", o.RetryMaxDelay), ("RetainJobsFor", o.RetainJobsFor), ("HousekeepingInterval", o.HousekeepingInterval),
                  })
         {
             if (value <= TimeSpan.Zero)
@@ -106,14 +117,18 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
                 failures.Add($"Pipeline:{key} must be positive (got {value}).");
             }
         }
-        // Azure queues: visibility between 1 s and 7 days.
-        if (o.VisibilityTimeout < TimeSpan.FromSeconds(2) || o.VisibilityTimeout > TimeSpan.FromDays(7))
+        if (o.RetryMaxDelay < o.RetryBaseDelay)
         {
-            failures.Add($"Pipeline:VisibilityTimeout must be between 2 s and 7 days (got {o.VisibilityTimeout}).");
+            failures.Add("Pipeline:RetryMaxDelay must not be below Pipeline:RetryBaseDelay.");
         }
-        if (o.RetryMaxDelay > TimeSpan.FromDays(7))
+        if (o.ActivityLockTimeout < TimeSpan.FromSeconds(10) || o.ActivityLockTimeout > TimeSpan.FromDays(7))
         {
-            failures.Add("Pipeline:RetryMaxDelay must be at most 7 days (the queue's longest visibility timeout).");
+            failures.Add($"Pipeline:ActivityLockTimeout must be between 10 s and 7 days (got {o.ActivityLockTimeout}).");
+        }
+        // Azure Storage task hub names: 3-45 letters and digits, starting with a letter.
+        if (o.TaskHub is not { Length: >= 3 and <= 45 } hub || !char.IsAsciiLetter(hub[0]) || !hub.All(char.IsAsciiLetterOrDigit))
+        {
+            failures.Add($"Pipeline:TaskHub '{o.TaskHub}' must be 3-45 letters and digits, starting with a letter.");
         }
         if (string.IsNullOrWhiteSpace(o.TempDirectory))
         {

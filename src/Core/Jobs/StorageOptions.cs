@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace SpeechToText.Core.Jobs;
 
 /// <summary>
-/// Section "Storage": where the blob pipeline keeps inputs, outputs, job state and work items. Locally (and
-/// against Azurite) a connection string; in Azure the service URIs with Microsoft Entra ID (managed identity).
+/// Section "Storage": where the blob pipeline keeps inputs, outputs and chunks, and where the local server's
+/// Durable Task hub lives (blobs, queues and tables). Locally (and against Azurite) a connection string; in Azure
+/// the service URIs with Microsoft Entra ID (managed identity).
 /// </summary>
 public sealed class StorageOptions
 {
@@ -19,6 +20,9 @@ public sealed class StorageOptions
     /// <summary>https://&lt;account&gt;.queue.core.windows.net, used with Azure.Identity when there is no connection string.</summary>
     public Uri? QueueServiceUri { get; set; }
 
+    /// <summary>https://&lt;account&gt;.table.core.windows.net: the local server's task hub (instances and histories) when there is no connection string.</summary>
+    public Uri? TableServiceUri { get; set; }
+
     /// <summary>Client id of a user-assigned managed identity; empty: DefaultAzureCredential.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
@@ -28,17 +32,14 @@ public sealed class StorageOptions
     /// <summary>Where transcripts and status documents are written.</summary>
     public string OutputContainer { get; set; } = "transcripts";
 
-    /// <summary>Job manifests, chunk audio and chunk results.</summary>
+    /// <summary>Chunk audio, chunk results, failure and usage records, under each job's id.</summary>
     public string JobsContainer { get; set; } = "stt-jobs";
 
-    public string ChunkQueue { get; set; } = "stt-chunks";
+    /// <summary>Blob storage is reachable: enough for job status and the 413 hint.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || BlobServiceUri is not null;
 
-    public string StitchQueue { get; set; } = "stt-stitch";
-
-    /// <summary>Work items that failed <see cref="PipelineOptions.MaxAttempts"/> times, with the reason.</summary>
-    public string PoisonQueue { get; set; } = "stt-poison";
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || (BlobServiceUri is not null && QueueServiceUri is not null);
+    /// <summary>Everything a Durable Task hub needs: blobs, queues and tables.</summary>
+    public bool CanHostTaskHub => !string.IsNullOrWhiteSpace(ConnectionString) || (BlobServiceUri is not null && QueueServiceUri is not null && TableServiceUri is not null);
 }
 
 /// <summary>Start-time checks of <see cref="StorageOptions"/> (only when the pipeline is enabled).</summary>
@@ -47,9 +48,9 @@ internal sealed class StorageOptionsValidator(IOptions<PipelineOptions> pipeline
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new List<string>();
-        if (pipeline.Value.Enabled && !options.IsConfigured)
+        if (pipeline.Value.Enabled && !options.CanHostTaskHub)
         {
-            failures.Add("Pipeline:Enabled needs Storage:ConnectionString, or Storage:BlobServiceUri and Storage:QueueServiceUri.");
+            failures.Add("Pipeline:Enabled needs Storage:ConnectionString, or Storage:BlobServiceUri, Storage:QueueServiceUri and Storage:TableServiceUri.");
         }
         foreach (var (key, value) in new[]
                  {
@@ -60,13 +61,6 @@ internal sealed class StorageOptionsValidator(IOptions<PipelineOptions> pipeline
             if (!IsValidName(value))
             {
                 failures.Add($"Storage:{key} '{value}' is not a valid container name (3-63 lower-case letters, digits, hyphens).");
-            }
-        }
-        foreach (var (key, value) in new[] { ("ChunkQueue", options.ChunkQueue), ("StitchQueue", options.StitchQueue), ("PoisonQueue", options.PoisonQueue) })
-        {
-            if (!IsValidName(value))
-            {
-                failures.Add($"Storage:{key} '{value}' is not a valid queue name (3-63 lower-case letters, digits, hyphens).");
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -48,7 +48,7 @@ public static class UsageApi
                 }
             }
         }
-        var body = UsageReport.Render(query, records);
+        var body = UsageReport.Render(query, UsageReport.CountedOnce(records));
         ctx.Response.ContentType = "application/json";
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);

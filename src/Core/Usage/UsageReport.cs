@@ -9,6 +9,16 @@ namespace SpeechToText.Core.Usage;
 /// </summary>
 public static class UsageReport
 {
+    /// <summary>
+    /// The records to count: a pipeline job is metered once, but a step that died between writing its record and
+    /// marking it written can write it again; such a repeat (same job id) is counted once.
+    /// </summary>
+    public static IReadOnlyList<UsageRecord> CountedOnce(IEnumerable<UsageRecord> records)
+    {
+        var jobs = new HashSet<string>(StringComparer.Ordinal);
+        return [.. records.Where(r => r.Operation != UsageRecord.Job || jobs.Add(r.Id))];
+    }
+
     public static byte[] Render(UsageQuery query, IReadOnlyCollection<UsageRecord> records) => TranscriptionWriter.Json(w =>
     {
         w.WriteStartObject();

@@ -1,21 +1,31 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using SpeechToText.Core.Api;
 using SpeechToText.Core.Jobs;
 
 namespace SpeechToText.Functions.Http;
 
-/// <summary>
-/// GET /v1/transcription-jobs/{id} and GET /v1/transcription-jobs?input=&lt;blob name&gt;: a blob job's status
-/// document, from the pipeline's manifest.
-/// </summary>
+/// <summary>The job endpoints of Core's JobsApi, answered from Durable Functions' client.</summary>
 public sealed class TranscriptionJobFunction
 {
-    [Function("TranscriptionJob")]
-    public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transcription-jobs/{id}")] HttpRequest request, string id) =>
-        AudioApi.InvokeAsync(request.HttpContext, ctx => JobsApi.JobAsync(ctx, id));
+    [Function("TranscriptionJobStatus")]
+    public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transcription-jobs/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        AudioApi.InvokeAsync(request.HttpContext, ctx => JobsApi.JobAsync(ctx, client, id));
 
-    [Function("TranscriptionJobByInput")]
-    public Task ByInput([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transcription-jobs")] HttpRequest request) =>
-        AudioApi.InvokeAsync(request.HttpContext, JobsApi.JobByInputAsync);
+    [Function("TranscriptionJobStatusByInput")]
+    public Task ByInput([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/transcription-jobs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        AudioApi.InvokeAsync(request.HttpContext, ctx => JobsApi.JobByInputAsync(ctx, client));
+
+    [Function("CancelTranscriptionJob")]
+    public Task Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/transcription-jobs/{id}/cancel")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        AudioApi.InvokeAsync(request.HttpContext, ctx => JobsApi.CancelAsync(ctx, client, id));
+
+    [Function("DeleteTranscriptionJob")]
+    public Task Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/transcription-jobs/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient client) =>
+        AudioApi.InvokeAsync(request.HttpContext, ctx => JobsApi.DeleteAsync(ctx, client, id));
 }

@@ -1,20 +1,20 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Jobs;
 
 namespace SpeechToText.Server.Jobs;
 
 /// <summary>
-/// Local stand-in for a blob trigger: lists the input container every Pipeline:WatchInterval and plans every
-/// blob it has not seen in its current version. The idempotency key is the job manifest (input name + ETag),
-/// so a restart re-checks each blob once and never plans one twice; a failed plan is retried on the next
-/// listing, up to Pipeline:MaxAttempts, and then recorded as a failed job.
+/// Local stand-in for Event Grid: lists the input container every Pipeline:WatchInterval and schedules the job of
+/// every blob version it has not seen. Scheduling is idempotent (the instance id comes from the name and ETag), so
+/// after a restart each blob is looked at once more and nothing is scheduled twice.
 /// </summary>
-public sealed class BlobWatcher(PipelineSteps steps, IOptions<PipelineOptions> options, ILogger<BlobWatcher> logger) : BackgroundService
+public sealed class BlobWatcher(JobStorage storage, JobScheduler scheduler, DurableTaskClient client, IOptions<PipelineOptions> options,
+    ILogger<BlobWatcher> logger) : BackgroundService
 {
     private readonly PipelineOptions _options = options.Value;
-    // name + ETag of blobs whose job exists and went past planning; the manifest stays the truth.
-    private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    // name + ETag of blob versions whose job exists; the task hub stays the truth.
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,7 +22,7 @@ public sealed class BlobWatcher(PipelineSteps steps, IOptions<PipelineOptions> o
         {
             try
             {
-                await steps.Storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                await storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
                 await ScanAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,39 +46,21 @@ public sealed class BlobWatcher(PipelineSteps steps, IOptions<PipelineOptions> o
 
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        await foreach (var blob in steps.Storage.Input.GetBlobsAsync(cancellationToken: stoppingToken).ConfigureAwait(false))
+        await foreach (var blob in storage.Input.GetBlobsAsync(cancellationToken: stoppingToken).ConfigureAwait(false))
         {
-            if (JobRequest.IsSidecar(blob.Name))
-            {
-                continue;
-            }
-            var key = blob.Name + "\n" + blob.Properties.ETag;
-            if (_handled.Contains(key))
+            if (JobRequest.IsSidecar(blob.Name) || !_seen.Add(blob.Name + "\n" + blob.Properties.ETag))
             {
                 continue;
             }
             try
             {
-                var jobId = await steps.PlanAsync(blob.Name, stoppingToken).ConfigureAwait(false);
-                if (jobId is not null && await steps.Manifests.TryReadAsync(jobId, stoppingToken).ConfigureAwait(false) is { Manifest.State: not JobState.Planned })
-                {
-                    _handled.Add(key);
-                    _failures.Remove(key);
-                }
+                await scheduler.ScheduleAsync(client, blob.Name, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                throw;
-            }
-            catch (Exception e)
-            {
-                int failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
-                logger.LogWarning(e, "Planning {Blob} failed (attempt {Attempt} of {Max})", blob.Name, failures, _options.MaxAttempts);
-                if (failures >= _options.MaxAttempts)
-                {
-                    await steps.RecordPlanFailureAsync(blob.Name, $"planning failed {failures} times: {e.Message}", stoppingToken).ConfigureAwait(false);
-                    _failures.Remove(key);
-                }
+                // Not seen after all: the next listing tries again.
+                _seen.Remove(blob.Name + "\n" + blob.Properties.ETag);
+                logger.LogWarning(e, "Scheduling the job of {Blob} failed; trying again at the next listing", blob.Name);
             }
         }
     }

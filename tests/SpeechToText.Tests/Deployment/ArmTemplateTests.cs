@@ -20,7 +20,8 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
     // Built-in role definition ids, with what of the app's code needs each.
     private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";        // host (AzureWebJobsStorage: keys, leases), pipeline blobs, trigger receipts
     private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";  // a person dropping recordings and reading transcripts
-    private const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88"; // blob trigger's poison queue, pipeline queues
+    private const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88"; // blob trigger's poison queue, the task hub's queues
+    private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"; // the task hub's instance and history tables
     private const string MetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";     // Application Insights with local auth off
     private const string OpenAIUser = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd";           // calling the Azure OpenAI deployments
 
@@ -126,7 +127,7 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
 
     [Theory]
     [MemberData(nameof(EnvironmentNames))]
-    public void Every_container_and_queue_the_app_uses_is_created_under_the_names_its_settings_give(string name)
+    public void Every_container_the_app_uses_is_created_under_the_name_its_settings_give_and_no_leftover_queue(string name)
     {
         var env = Env(name);
         var settings = AppSettings(env);
@@ -138,24 +139,32 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
             ["Storage__JobsContainer"] = storage.JobsContainer,
             ["Usage__Container"] = new UsageOptions().Container,
         };
-        var expectedQueues = new Dictionary<string, string>
-        {
-            ["Storage__ChunkQueue"] = storage.ChunkQueue,
-            ["Storage__StitchQueue"] = storage.StitchQueue,
-            ["Storage__PoisonQueue"] = storage.PoisonQueue,
-        };
         var containers = Containers(env);
-        var queues = env.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(q => q.Name.Split('/')[^1]).ToList();
         foreach (var (setting, codeDefault) in expectedContainers)
         {
             // The settings name the containers the template creates; the defaults agree with the code's own.
             Assert.Equal(codeDefault, settings[setting]);
             Assert.Contains(codeDefault, containers);
         }
-        foreach (var (setting, codeDefault) in expectedQueues)
+        // The task hub and the blob trigger make their own queues and tables; the template creates none.
+        Assert.Empty(env.OfType("Microsoft.Storage/storageAccounts/queueServices/queues"));
+        // The hub's connection reaches all three services by identity.
+        foreach (var service in new[] { "blob", "queue", "table" })
         {
-            Assert.Equal(codeDefault, settings[setting]);
-            Assert.Contains(codeDefault, queues);
+            Assert.Contains($".primaryEndpoints.{service}", Assert.IsType<RuntimeValue>(settings[$"PipelineStorage__{service}ServiceUri"]).Text);
+        }
+    }
+
+    [Fact]
+    public void A_job_may_keep_every_engine_slot_of_every_instance_busy()
+    {
+        foreach (var env in infra.Environments.Values)
+        {
+            var settings = AppSettings(env);
+            long instances = (long)Param(env, "maximumInstanceCount")!;
+            long slots = (long)Param(env, "instanceMemoryMB")! >= 4096 ? 2 : 1;
+            Assert.Equal($"{slots}", settings["Whisper__Slots"]);
+            Assert.Equal($"{instances * slots}", settings["Pipeline__MaxChunksInFlight"]);
         }
     }
 
@@ -182,7 +191,8 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
         Assert.True(match.Success, url);
         Assert.Equal(site.Id, match.Groups["site"].Value);
         Assert.Equal($"{site.Id}/host/default", match.Groups["host"].Value);
-        Assert.Equal(FunctionsBuild.BlobTrigger(), (match.Groups["function"].Value, $"{new StorageOptions().InputContainer}/{{name}}"));
+        var trigger = FunctionsBuild.BlobTrigger();
+        Assert.Equal((trigger.Function, trigger.Path), (match.Groups["function"].Value, $"{new StorageOptions().InputContainer}/{{name}}"));
     }
 
     [Fact]
@@ -213,7 +223,10 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
         var identity = env.Single("Microsoft.ManagedIdentity/userAssignedIdentities").Id!.ToString()!;
         var account = env.Single("Microsoft.Storage/storageAccounts").Id!.ToString()!;
         var insights = env.Single("Microsoft.Insights/components").Id!.ToString()!;
-        var expected = new List<(string Scope, string Role)> { (account, BlobDataOwner), (account, QueueDataContributor), (insights, MetricsPublisher) };
+        var expected = new List<(string Scope, string Role)>
+        {
+            (account, BlobDataOwner), (account, QueueDataContributor), (account, TableDataContributor), (insights, MetricsPublisher),
+        };
         if (Param(env, "deployOpenAI") is true)
         {
             expected.Add((env.Single("Microsoft.CognitiveServices/accounts").Id!.ToString()!, OpenAIUser));
@@ -339,7 +352,7 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
             var parts = setting.Split("__");
             if (parts[0] is "AzureWebJobsStorage" or "PipelineStorage")
             {
-                if (parts.Length != 2 || parts[1] is not ("accountName" or "credential" or "clientId" or "blobServiceUri" or "queueServiceUri"))
+                if (parts.Length != 2 || parts[1] is not ("accountName" or "credential" or "clientId" or "blobServiceUri" or "queueServiceUri" or "tableServiceUri"))
                 {
                     problems.Add($"{setting}: not an identity-based connection setting");
                 }

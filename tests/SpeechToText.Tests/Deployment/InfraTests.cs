@@ -8,7 +8,7 @@ namespace SpeechToText.Tests.Deployment;
 
 /// <summary>
 /// The files around the template: azd's main.parameters.json against the compiled template's parameters, and
-/// host.json and the Functions triggers against the pipeline's options.
+/// host.json against the Functions app and the pipeline's options.
 /// </summary>
 public sealed partial class InfraTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
 {
@@ -72,7 +72,7 @@ public sealed partial class InfraTests(CompiledInfra infra) : IClassFixture<Comp
     };
 
     [Fact]
-    public void Host_json_matches_the_pipeline_and_the_OpenAI_routes()
+    public void Host_json_runs_the_durable_task_hub_on_the_pipelines_connection_and_keeps_the_OpenAI_routes()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
         var root = host.RootElement;
@@ -80,10 +80,17 @@ public sealed partial class InfraTests(CompiledInfra infra) : IClassFixture<Comp
         // The host emits OpenTelemetry too, correlated with the worker's (src/Functions Program.cs).
         Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
         Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        var queues = root.GetProperty("extensions").GetProperty("queues");
-        Assert.Equal(new PipelineOptions().MaxAttempts, queues.GetProperty("maxDequeueCount").GetInt32());
-        // The pipeline's queue clients write base64 (JobStorage), which is what the queue trigger decodes.
-        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        var durable = root.GetProperty("extensions").GetProperty("durableTask");
+        // Its own hub name: never the local server's (they store activity inputs differently).
+        Assert.NotEqual(new PipelineOptions().TaskHub, durable.GetProperty("hubName").GetString());
+        var provider = durable.GetProperty("storageProvider");
+        Assert.Equal("AzureStorage", provider.GetProperty("type").GetString());
+        Assert.Equal(FunctionsBuild.BlobTrigger().Connection, provider.GetProperty("connectionName").GetString());
+        // The provider refuses a control-queue visibility timeout under a minute.
+        Assert.True(TimeSpan.Parse(provider.GetProperty("controlQueueVisibilityTimeout").GetString()!, CultureInfo.InvariantCulture) >= TimeSpan.FromMinutes(1));
+        // Chunk activities per instance: the engine's slots on a 4096 MB instance (2), plus one for plan or stitch.
+        Assert.Equal(3, durable.GetProperty("maxConcurrentActivityFunctions").GetInt32());
+        Assert.False(root.GetProperty("extensions").TryGetProperty("queues", out _), "no queue trigger is left to configure");
         Assert.True(TimeSpan.Parse(root.GetProperty("functionTimeout").GetString()!, CultureInfo.InvariantCulture) >= TimeSpan.FromMinutes(30));
         var excluded = root.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings").GetProperty("excludedTypes").GetString();
         Assert.Contains("Request", excluded!.Split(';'));

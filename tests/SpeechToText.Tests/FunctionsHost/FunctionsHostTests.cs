@@ -109,7 +109,7 @@ public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFix
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString()!;
 
-        var (function, _) = FunctionsBuild.BlobTrigger();
+        var function = FunctionsBuild.BlobTrigger().Function;
         var events = new JsonArray(new JsonObject
         {
             ["id"] = Guid.NewGuid().ToString(),
@@ -167,7 +167,7 @@ public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFix
     [FunctionsHostFact]
     public async Task A_webhook_call_with_a_wrong_key_is_refused()
     {
-        var (function, _) = FunctionsBuild.BlobTrigger();
+        var function = FunctionsBuild.BlobTrigger().Function;
         using var notification = new HttpRequestMessage(HttpMethod.Post, $"runtime/webhooks/blobs?functionName=Host.Functions.{function}&code=wrong")
         {
             Content = new StringContent("[]", Encoding.UTF8, "application/json"),

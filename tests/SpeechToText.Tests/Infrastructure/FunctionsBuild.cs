@@ -15,8 +15,8 @@ public static class FunctionsBuild
 
     public static string MetadataPath => Path.Combine(OutputDirectory, "functions.metadata");
 
-    /// <summary>The Event Grid-sourced blob trigger: its function name and blob path.</summary>
-    public static (string Function, string Path) BlobTrigger()
+    /// <summary>The Event Grid-sourced blob trigger: its function name, blob path and connection.</summary>
+    public static (string Function, string Path, string Connection) BlobTrigger()
     {
         Assert.True(File.Exists(MetadataPath), $"{MetadataPath} is missing: src/Functions was not built by this run");
         using var doc = JsonDocument.Parse(File.ReadAllText(MetadataPath));
@@ -26,6 +26,6 @@ public static class FunctionsBuild
             .ToList();
         var (function, binding) = Assert.Single(triggers);
         Assert.Equal("EventGrid", binding.GetProperty("source").GetString());
-        return (function, binding.GetProperty("path").GetString()!);
+        return (function, binding.GetProperty("path").GetString()!, binding.GetProperty("connection").GetString()!);
     }
 }

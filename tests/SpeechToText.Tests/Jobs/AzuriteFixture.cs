@@ -83,7 +83,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Storage options with containers and queues of their own, so tests sharing this Azurite never see each other's work.</summary>
+    /// <summary>Storage options with containers of their own, so tests sharing this Azurite never see each other's work.</summary>
     public StorageOptions NewStorage()
     {
         var s = Guid.NewGuid().ToString("N")[..8];
@@ -93,9 +93,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
             InputContainer = $"in-{s}",
             OutputContainer = $"out-{s}",
             JobsContainer = $"jobs-{s}",
-            ChunkQueue = $"chunks-{s}",
-            StitchQueue = $"stitch-{s}",
-            PoisonQueue = $"poison-{s}",
         };
     }
 
@@ -106,9 +103,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         ["Storage__InputContainer"] = o.InputContainer,
         ["Storage__OutputContainer"] = o.OutputContainer,
         ["Storage__JobsContainer"] = o.JobsContainer,
-        ["Storage__ChunkQueue"] = o.ChunkQueue,
-        ["Storage__StitchQueue"] = o.StitchQueue,
-        ["Storage__PoisonQueue"] = o.PoisonQueue,
     };
 
     public static JobStorage Client(StorageOptions o) => new(Options.Create(o));

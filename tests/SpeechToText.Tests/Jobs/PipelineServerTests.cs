@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace SpeechToText.Tests.Jobs;
 
-/// <summary>The real server process with Pipeline:Enabled against a private Azurite: the blob watcher, queue workers and status API.</summary>
+/// <summary>The real server process with Pipeline:Enabled against a private Azurite: the blob watcher, the local task hub and the job API.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
@@ -19,9 +19,10 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
         s["Pipeline__Enabled"] = "true";
         s["Pipeline__LocalChunkTargetSeconds"] = "30";
         s["Pipeline__WatchInterval"] = "00:00:00.500";
-        s["Pipeline__PollInterval"] = "00:00:00.200";
-        s["Pipeline__VisibilityTimeout"] = "00:00:10";
         s["Pipeline__RetryBaseDelay"] = "00:00:00.200";
+        // A task hub of the test's own, and work cut off by a kill back within 20 s.
+        s["Pipeline__TaskHub"] = "t" + Guid.NewGuid().ToString("N")[..12];
+        s["Pipeline__ActivityLockTimeout"] = "00:00:20";
         if (extraKey is not null)
         {
             s[extraKey] = extraValue;
@@ -75,51 +76,53 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task Killed_mid_job_the_restarted_server_completes_it_without_lost_or_duplicated_segments()
+    public async Task A_running_job_can_be_cancelled_and_an_ended_one_deleted_over_http_keeping_its_transcripts()
     {
         var storage = azurite.NewStorage();
-        var settings = ServerSettings(storage, TestModels.Test);
+        await using var server = await ServerProcess.StartAsync(ServerSettings(storage, TestModels.Test));
         var blobs = AzuriteFixture.Client(storage);
         await blobs.EnsureCreatedAsync(default);
-        await using (var f = File.OpenRead(JobAudio.TwoMinutes.Value))
+        await using (var f = File.OpenRead(JobAudio.TwentyMinutes.Value))
         {
-            await blobs.Input.GetBlobClient("talk.mp3").UploadAsync(f);
+            await blobs.Input.GetBlobClient("long.flac").UploadAsync(f);
         }
-        var manifests = new ManifestStore(blobs);
-        string? jobId = null;
-        await using (var first = await ServerProcess.StartAsync(settings))
+        var running = await WaitForAsync(server, "long.flac", "transcribing", TimeSpan.FromMinutes(3));
+        var id = running.GetProperty("id").GetString()!;
+        using (var early = await server.Client.DeleteAsync($"v1/transcription-jobs/{id}"))
         {
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (DateTime.UtcNow < deadline)
-            {
-                var s = await StatusAsync(first, "talk.mp3");
-                if (s is { } st && st.GetProperty("chunks_done").GetInt32() >= 1 && st.GetProperty("state").GetString() == "transcribing")
-                {
-                    jobId = st.GetProperty("id").GetString();
-                    break;
-                }
-                await Task.Delay(100);
-            }
-            Assert.NotNull(jobId);
-            first.Kill();
-            output.WriteLine($"killed with {(await manifests.TryReadAsync(jobId!, default))!.Value.Manifest.ChunksDone} chunk(s) done");
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+            Assert.Equal("job_running", JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
         }
-        var before = (await manifests.TryReadAsync(jobId!, default))!.Value.Manifest;
-        Assert.NotEqual(JobState.Completed, before.State);
+        using (var cancelled = await server.Client.PostAsync($"v1/transcription-jobs/{id}/cancel", null))
+        {
+            var body = await cancelled.Content.ReadAsStringAsync();
+            Assert.True(cancelled.StatusCode == HttpStatusCode.OK, body);
+            Assert.Equal("cancelled", JsonDocument.Parse(body).RootElement.GetProperty("state").GetString());
+        }
+        Assert.Equal("cancelled", (await StatusAsync(server, "long.flac"))!.Value.GetProperty("state").GetString());
+        using (var status = JsonDocument.Parse((await blobs.Output.GetBlobClient("long.flac.status.json").DownloadContentAsync()).Value.Content.ToMemory()))
+        {
+            Assert.Equal("cancelled", status.RootElement.GetProperty("state").GetString());
+        }
 
-        await using var second = await ServerProcess.StartAsync(settings);
-        await WaitForAsync(second, "talk.mp3", "completed", TimeSpan.FromMinutes(4));
-        var manifest = (await manifests.TryReadAsync(jobId!, default))!.Value.Manifest;
-        Assert.Equal(5, manifest.Chunks.Count);
-        int expected = 0;
-        foreach (var c in manifest.Chunks)
+        using (var deleted = await server.Client.DeleteAsync($"v1/transcription-jobs/{id}"))
         {
-            var r = JobJson.Deserialize<Core.Transcription.TranscriptionResult>(
-                (await blobs.Jobs.GetBlobClient(ManifestStore.ChunkResultName(jobId!, c.Index)).DownloadContentAsync()).Value.Content);
-            expected += r.Segments.Count;
+            var body = await deleted.Content.ReadAsStringAsync();
+            Assert.True(deleted.StatusCode == HttpStatusCode.OK, body);
+            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("deleted").GetBoolean());
         }
-        using var verbose = JsonDocument.Parse((await blobs.Output.GetBlobClient("talk.mp3.verbose.json").DownloadContentAsync()).Value.Content.ToMemory());
-        TranscriptChecks.AssertContiguous(verbose, expected);
+        using (var gone = await server.Client.GetAsync($"v1/transcription-jobs/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+        int chunks = 0;
+        await foreach (var _ in blobs.Jobs.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, JobBlobs.Prefix(id), default))
+        {
+            chunks++;
+        }
+        Assert.Equal(0, chunks);
+        Assert.True(await blobs.Input.GetBlobClient("long.flac").ExistsAsync());
+        Assert.True(await blobs.Output.GetBlobClient("long.flac.status.json").ExistsAsync());
     }
 
     [Fact]
@@ -127,7 +130,7 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
     {
         var storage = azurite.NewStorage();
         var file = JobAudio.TwoHours.Value;
-        var settings = ServerSettings(storage, TestModels.Test, "Pipeline__WorkerConcurrency", "2");
+        var settings = ServerSettings(storage, TestModels.Test);
         settings["Pipeline__LocalChunkTargetSeconds"] = "300";
         settings["Whisper__Slots"] = "2";
         settings["Whisper__ThreadsPerSlot"] = "1";
@@ -141,6 +144,14 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
         }
         var status = await WaitForAsync(server, "lecture.flac", "completed", TimeSpan.FromMinutes(5));
         output.WriteLine($"2 h input ({new FileInfo(file).Length} bytes) completed in {sw.Elapsed.TotalSeconds:0.0} s: {status}");
+        // Both slots were used (two chunks in flight is the default for two slots): some chunk started before the one
+        // ahead of it was done.
+        var logs = server.Logs;
+        var id = status.GetProperty("id").GetString()!;
+        bool overlapped = Enumerable.Range(0, status.GetProperty("chunks_total").GetInt32() - 1).Any(i =>
+            logs.IndexOf($"Job {id}: chunk {i + 1} started", StringComparison.Ordinal) is var next and >= 0
+            && logs.IndexOf($"Job {id}: chunk {i} transcribed", StringComparison.Ordinal) is var done and >= 0 && next < done);
+        Assert.True(overlapped, "no two chunks were ever transcribed at once");
         Assert.InRange(status.GetProperty("duration_seconds").GetDouble(), 7000, 7400);
         Assert.Equal((int)Math.Ceiling(status.GetProperty("duration_seconds").GetDouble() / 300), status.GetProperty("chunks_total").GetInt32());
         Assert.True(await blobs.Output.GetBlobClient("lecture.flac.srt").ExistsAsync());
@@ -159,7 +170,7 @@ public sealed class PipelineServerTests(AzuriteFixture azurite, ITestOutputHelpe
         while (DateTime.UtcNow < deadline)
         {
             last = await StatusAsync(server, input);
-            if (last?.GetProperty("state").GetString() is { } s && (s == state || s == "failed"))
+            if (last?.GetProperty("state").GetString() is { } s && (s == state || JobStates.IsFinal(s)))
             {
                 Assert.True(s == state, $"job ended {s}: {last}");
                 return last.Value;

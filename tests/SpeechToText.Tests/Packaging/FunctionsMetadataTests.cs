@@ -62,15 +62,35 @@ public sealed class FunctionsMetadataTests(FunctionsPackage package) : IClassFix
     }
 
     [Fact]
-    public void Pipeline_triggers_bind_to_the_pipelines_container_and_queues_through_one_identity_connection()
+    public void The_blob_trigger_binds_the_input_container_through_the_identity_connection_and_schedules_through_a_durable_client()
     {
-        var storage = new StorageOptions();
-        var triggers = Triggers().Where(t => t.Type != "httpTrigger").ToList();
-        var blob = Assert.Single(triggers, t => t.Type == "blobTrigger");
-        Assert.Equal($"{storage.InputContainer}/{{name}}", blob.Path);
-        var queues = triggers.Where(t => t.Type == "queueTrigger").Select(t => t.Queue!).Order().ToArray();
-        // The Functions host moves a message that failed maxDequeueCount times to "<queue>-poison".
-        Assert.Equal(new[] { storage.ChunkQueue, storage.ChunkQueue + "-poison", storage.StitchQueue, storage.StitchQueue + "-poison" }.Order(), queues);
-        Assert.All(triggers, t => Assert.Equal("PipelineStorage", t.Connection));
+        var blob = Assert.Single(Triggers(), t => t.Type == "blobTrigger");
+        Assert.Equal($"{new StorageOptions().InputContainer}/{{name}}", blob.Path);
+        Assert.Equal("PipelineStorage", blob.Connection);
+        Assert.Contains(Bindings(blob.Function), b => b == "durableClient");
+        Assert.DoesNotContain(Triggers(), t => t.Type == "queueTrigger");
+    }
+
+    [Fact]
+    public void Every_orchestrator_and_activity_of_Core_has_its_function_under_the_name_the_orchestration_calls()
+    {
+        var functions = Triggers();
+        Assert.Equal(JobsServiceCollectionExtensions.JobOrchestrators.Select(o => o.Name).Order(),
+            functions.Where(t => t.Type == "orchestrationTrigger").Select(t => t.Function).Order());
+        Assert.Equal(JobsServiceCollectionExtensions.JobActivities.Select(a => a.Name).Order(),
+            functions.Where(t => t.Type == "activityTrigger").Select(t => t.Function).Order());
+        // The job endpoints and the housekeeping timer read the task hub through Durable's client.
+        foreach (var f in functions.Where(t => t.Route?.StartsWith("v1/transcription-jobs", StringComparison.Ordinal) == true || t.Type == "timerTrigger"))
+        {
+            Assert.Contains("durableClient", Bindings(f.Function));
+        }
+        Assert.Single(functions, t => t.Type == "timerTrigger");
+    }
+
+    private IReadOnlyList<string> Bindings(string function)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Folder, "stage", "functions.metadata")));
+        return doc.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()!).ToList();
     }
 }

@@ -33,10 +33,3 @@ public interface IChunkPlanner
 
 /// <summary>A chunk's transcript, times relative to the chunk's own start.</summary>
 public sealed record ChunkTranscript(ChunkPlan Chunk, TranscriptionResult Result);
-
-/// <summary>The transcript files a job writes, by the extension used in the output container.</summary>
-public static class TranscriptOutputs
-{
-    /// <summary>Default outputs: json, verbose_json, srt, vtt, txt.</summary>
-    public static readonly IReadOnlyList<string> All = ["json", "verbose.json", "srt", "vtt", "txt"];
-}
