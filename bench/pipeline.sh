@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Blob pipeline benchmark: the real server process with Pipeline:Enabled against its own Azurite (own ports,
-# temporary data folder). One job on a 1-hour input with 1 worker gives the pipeline's own overhead (decode,
-# plan, storage, stitch) as a share of the engine's time; then wall time with 1, 2 and 4 workers on a shorter
-# input (10 min by default, so the whole run stays near ten minutes with the test model). Writes bench/results/pipeline.md and prints it. Not part of dotnet test.
+# temporary data folder), the job one Durable Task orchestration on the local task hub. One job on a 1-hour input
+# with one engine slot gives the pipeline's own time (decode, plan, storage, Durable dispatch, stitch) per hour of
+# audio and as a share of the engine's time, and the fixed cost per chunk activity; then wall time with 1 and 2
+# engine slots on a shorter input (10 min by default, so the whole run stays near ten minutes with the test model). Writes bench/results/pipeline.md and prints it. Not part of dotnet test.
 #   BENCH_MODEL=path          a ggml model instead of the generated synthetic "test" model (small, fast:
 #                             keeps the whole run within a few minutes; a real model makes the share smaller)
-#   BENCH_WORKERS=1,2,4       worker counts of the scaling runs
+#   BENCH_WORKERS=1,2         engine slots (= chunks in flight) of the scaling runs
 #   BENCH_SCALING_MINUTES=10  length of the scaling input (60: the 1-hour input itself)
-#   BENCH_SCALING_CHUNK=60    chunk target (s) of the scaling runs, so the short input has work for 4 workers
+#   BENCH_SCALING_CHUNK=60    chunk target (s) of the scaling runs, so the short input has work for every slot
 #   BENCH_OVERHEAD_THREADS=N  threads of the one slot in the overhead run (default: nproc; scaling runs use 1 per slot)
 #   BENCH_AZURITE_PORT=10300  Azurite's blob port (queue: +1, table: +2)
 set -euo pipefail
@@ -50,11 +51,11 @@ cleanup() { bash scripts/azurite.sh stop || true; rm -rf "$azurite_data"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 bash scripts/azurite.sh start "$azurite_data"
-connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((blob_port + 1))/devstoreaccount1;"
+connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$((blob_port + 1))/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((blob_port + 2))/devstoreaccount1;"
 
 dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" pipeline \
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" --model-label "$model_label" \
   --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" --long "$long" --scaling "$scaling" \
-  --connection-string "$connection" --workers "${BENCH_WORKERS:-1,2,4}" \
+  --connection-string "$connection" --workers "${BENCH_WORKERS:-1,2}" \
   --overhead-threads "${BENCH_OVERHEAD_THREADS:-$(nproc)}" --scaling-chunk-seconds "${BENCH_SCALING_CHUNK:-60}" \
   --work "$work" --out "$REPO_ROOT/bench/results/pipeline.md" "$@"

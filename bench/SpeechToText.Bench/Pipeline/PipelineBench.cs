@@ -6,10 +6,10 @@ using Azure.Storage.Blobs;
 namespace SpeechToText.Bench.Pipeline;
 
 /// <summary>
-/// The blob pipeline end to end: the real server process (blob watcher, queue workers, local engine) against
-/// Azurite. One run per (input, worker count), each with its own containers and queues, so a server only ever
-/// sees its own input. What a run reports comes from the job's manifest (decode/plan seconds, state change
-/// times) and from the engine's own timings stored with every chunk result.
+/// The blob pipeline end to end: the real server process (blob watcher, the local Durable Task hub, local engine)
+/// against Azurite. One run per (input, engine slots), each with its own containers and task hub, so a server only
+/// ever sees its own input. What a run reports comes from the job's status (the orchestration's stage timings) and
+/// from the engine's own timings stored beside every chunk result.
 /// </summary>
 internal static class PipelineBench
 {
@@ -57,9 +57,7 @@ internal static class PipelineBench
             ["Storage__InputContainer"] = $"{prefix}-in",
             ["Storage__OutputContainer"] = $"{prefix}-out",
             ["Storage__JobsContainer"] = $"{prefix}-jobs",
-            ["Storage__ChunkQueue"] = $"{prefix}-chunks",
-            ["Storage__StitchQueue"] = $"{prefix}-stitch",
-            ["Storage__PoisonQueue"] = $"{prefix}-poison",
+            ["Pipeline__TaskHub"] = prefix,
         };
         var settings = new Dictionary<string, string>(names)
         {
@@ -71,11 +69,10 @@ internal static class PipelineBench
             ["Whisper__ThreadsPerSlot"] = threads.ToString(CultureInfo.InvariantCulture),
             ["Whisper__QueueCapacity"] = (4 * workers).ToString(CultureInfo.InvariantCulture),
             ["Pipeline__Enabled"] = "true",
-            ["Pipeline__WorkerConcurrency"] = workers.ToString(CultureInfo.InvariantCulture),
+            // One chunk in flight per slot: the defaults (Pipeline:MaxChunksInFlight = slots, activities = slots + 1).
             ["Pipeline__LocalChunkTargetSeconds"] = chunkSeconds.ToString(CultureInfo.InvariantCulture),
-            // Short polling, so waiting for the watcher and the queues does not dominate the overhead.
+            // The watcher only starts the job; its listing interval is reported apart, not counted.
             ["Pipeline__WatchInterval"] = "00:00:00.500",
-            ["Pipeline__PollInterval"] = "00:00:00.200",
             ["Pipeline__TempDirectory"] = Path.Combine(o.WorkDir, "pipeline-tmp"),
         };
         await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, settings,
@@ -94,7 +91,7 @@ internal static class PipelineBench
         say($"  uploaded {new FileInfo(input).Length / 1e6:0.0} MB in {uploadSeconds:0.00} s; waiting for the job");
 
         var wall = Stopwatch.StartNew();
-        string? jobId = null;
+        JsonElement? last = null;
         string state = "";
         var lastSay = TimeSpan.Zero;
         while (wall.Elapsed < o.RunTimeout)
@@ -103,9 +100,9 @@ internal static class PipelineBench
             if (response.IsSuccessStatusCode)
             {
                 using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
-                jobId = status.RootElement.GetProperty("id").GetString();
+                last = status.RootElement.Clone();
                 state = status.RootElement.GetProperty("state").GetString() ?? "";
-                if (state is "completed" or "failed")
+                if (state is "completed" or "failed" or "cancelled")
                 {
                     break;
                 }
@@ -117,13 +114,14 @@ internal static class PipelineBench
             }
             await Task.Delay(250).ConfigureAwait(false);
         }
-        if (state != "completed" || jobId is null)
+        if (state != "completed" || last is null)
         {
             throw new InvalidOperationException($"the job for {name} ended as '{state}' after {wall.Elapsed.TotalSeconds:0} s (see the server log)");
         }
         var peak = server.PeakRssKiB();
         var jobs = blobs.GetBlobContainerClient(names["Storage__JobsContainer"]);
-        var run = await PipelineRun.LoadAsync(jobs, blobs.GetBlobContainerClient(names["Storage__OutputContainer"]), jobId, name, input, workers, uploadedAt, uploadSeconds, peak).ConfigureAwait(false);
+        var run = await PipelineRun.LoadAsync(last.Value, jobs, blobs.GetBlobContainerClient(names["Storage__OutputContainer"]), input, workers, uploadedAt,
+            uploadSeconds, peak).ConfigureAwait(false);
         say($"  completed in {run.WallSeconds:0.0} s: {run.Chunks.Count} chunks, engine time summed over chunks {run.EngineSeconds:0.0} s");
         return run;
     }
@@ -169,7 +167,7 @@ internal sealed class PipelineBenchOptions
             ConnectionString = Need("connection-string"),
             WorkDir = Need("work"),
             Output = Need("out"),
-            Workers = [.. Or("workers", "1,2,4").Split(',').Select(w => int.Parse(w, inv))],
+            Workers = [.. Or("workers", "1,2").Split(',').Select(w => int.Parse(w, inv))],
             OverheadThreads = int.Parse(Or("overhead-threads", "1"), inv),
             ChunkSeconds = double.Parse(Or("chunk-seconds", "300"), inv),
             ScalingChunkSeconds = double.Parse(Or("scaling-chunk-seconds", "60"), inv),

@@ -28,14 +28,14 @@ internal sealed class PipelineReport(PipelineBenchOptions options, string loadAv
         s.AppendLine();
         s.AppendLine($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), load average {loadAverageStart} at the start, {LoadAverageEnd} at the end.");
         s.AppendLine($"- The real server process (`SpeechToText.Server.dll`, Release) with `Pipeline:Enabled=true` against Azurite on loopback " +
-                     "(own ports and data folder); blob watcher every 0.5 s, queue polls every 0.2 s, production log level (Warning).");
+                     "(own ports, data folder and task hub): the job is one Durable Task orchestration on DTFx's worker and Azure Storage provider, " +
+                     "task hub queues polled at most 250 ms apart when idle (`Pipeline:QueuePollingInterval`), blob watcher every 0.5 s, production log level.");
         s.AppendLine($"- Model: **{options.ModelLabel}**. Synthetic weights: the text is meaningless, and inference is far cheaper than " +
                      "with a real model, so the overhead share below is an upper bound of what a real model sees.");
         s.AppendLine("- Engine VAD at its default (on above 30 s). " +
-                     $"Overhead run: chunk target {F(options.ChunkSeconds, "0")} s (`Pipeline:LocalChunkTargetSeconds`, the default), 1 worker, 1 slot of {options.OverheadThreads} thread(s). " +
-                     $"Scaling runs: chunk target {F(options.ScalingChunkSeconds, "0")} s (so the short input still gives every worker several chunks), " +
-                     "`Whisper:Slots` = `Pipeline:WorkerConcurrency` = workers, " +
-                     "one thread per slot (`Whisper:ThreadsPerSlot=1`), queue capacity 4 per slot.");
+                     $"Overhead run: chunk target {F(options.ChunkSeconds, "0")} s (`Pipeline:LocalChunkTargetSeconds`, the default), 1 slot of {options.OverheadThreads} thread(s), so one chunk in flight. " +
+                     $"Scaling runs: chunk target {F(options.ScalingChunkSeconds, "0")} s (so the short input still gives every slot several chunks), " +
+                     "`Whisper:Slots` = slots, one thread per slot (`Whisper:ThreadsPerSlot=1`), chunks in flight = slots (the default), queue capacity 4 per slot.");
         s.AppendLine($"- Overhead input: `{o.Name}`, {Duration(o.AudioSeconds)} of espeak-ng speech with pauses, {F(o.InputBytes / 1e6)} MB; " +
                      $"uploaded to Azurite in {F(o.UploadSeconds, "0.00")} s (not counted).");
         if (Scaling.Count > 0 && Scaling[0].Name != o.Name)
@@ -51,22 +51,27 @@ internal sealed class PipelineReport(PipelineBenchOptions options, string loadAv
         var transcribeOutside = o.TranscribePhaseSeconds - engine;
         s.AppendLine($"## Overhead: {Duration(o.AudioSeconds)} input, 1 worker");
         s.AppendLine();
-        s.AppendLine($"{o.Chunks.Count} chunks. Times from the job's manifest (written by the server) and the engine timings stored with each chunk result. " +
-                     "With one worker nothing overlaps, so the wall time splits exactly into engine time and the pipeline's own time.");
+        s.AppendLine($"{o.Chunks.Count} chunks. Stage times from the job's status (the orchestration's clock) and the engine timings stored beside each chunk result. " +
+                     "With one chunk in flight nothing overlaps, so the wall time splits exactly into engine time and the pipeline's own time.");
         s.AppendLine();
         s.AppendLine("| Phase | Seconds | Share of engine time |");
         s.AppendLine("|---|---:|---:|");
         s.AppendLine($"| Decode: download the input + ffmpeg to 16 kHz mono (`decode_seconds`) | {F(o.DecodeSeconds, "0.00")} | {Share(o.DecodeSeconds)} |");
         s.AppendLine($"| Plan: VAD cut points + upload the chunk WAVs (`plan_seconds`) | {F(o.PlanSeconds, "0.00")} | {Share(o.PlanSeconds)} |");
-        s.AppendLine($"| Rest of the plan step: options, manifest, status document, work items | {F(planRest, "0.00")} | {Share(planRest)} |");
-        s.AppendLine($"| Chunk steps outside the engine: queue, chunk download, result upload, manifest updates | {F(transcribeOutside, "0.00")} | {Share(transcribeOutside)} |");
-        s.AppendLine($"| Stitch: queue, results download, stitch, render and upload 5 outputs, status | {F(o.StitchPhaseSeconds, "0.00")} | {Share(o.StitchPhaseSeconds)} |");
+        s.AppendLine($"| Rest of the plan step: orchestration start, options, its Durable dispatch | {F(planRest, "0.00")} | {Share(planRest)} |");
+        s.AppendLine($"| Chunk steps outside the engine: Durable dispatch (batch sub-orchestration, activity messages, history), chunk download, result upload | {F(transcribeOutside, "0.00")} | {Share(transcribeOutside)} |");
+        s.AppendLine($"| Stitch: dispatch, results download, stitch, render and upload 5 outputs, status, usage | {F(o.StitchPhaseSeconds, "0.00")} | {Share(o.StitchPhaseSeconds)} |");
         s.AppendLine($"| **Pipeline total outside the engine** | **{F(o.OutsideEngineSeconds, "0.00")}** | **{Share(o.OutsideEngineSeconds)}** |");
         s.AppendLine($"| Engine: VAD (sum over chunks) | {F(o.VadSeconds, "0.00")} | |");
         s.AppendLine($"| Engine: whisper inference (sum over chunks) | {F(o.InferenceSeconds, "0.00")} | |");
         s.AppendLine($"| **Engine total** | **{F(engine, "0.00")}** | 100 % |");
         s.AppendLine($"| Wall time, job created → completed | {F(o.WallSeconds, "0.00")} | |");
-        s.AppendLine($"| (Not counted) upload finished → job created: the watcher's listing interval | {F(o.WatchSeconds, "0.00")} | |");
+        s.AppendLine($"| (Not counted) upload finished → job started: the watcher's listing interval | {F(o.WatchSeconds, "0.00")} | |");
+        s.AppendLine();
+        s.AppendLine($"Per hour of audio, the pipeline's own time is **{F(o.OutsideEngineSeconds * 3600 / o.AudioSeconds, "0.0")} s** " +
+                     $"({Share(o.OutsideEngineSeconds)} of the engine's time here). Fixed cost per chunk activity (its share of the chunk phase outside the engine): " +
+                     $"**{F(1000 * transcribeOutside / o.Chunks.Count, "0")} ms**" +
+                     (Replay is { } rr ? $", of which blob traffic (chunk download + result upload, replayed) {F(1000 * (rr.ChunkDownload + rr.ResultUpload) / o.Chunks.Count, "0")} ms and Durable dispatch the rest." : "."));
         s.AppendLine();
         if (Replay is { } r)
         {
@@ -86,9 +91,9 @@ internal sealed class PipelineReport(PipelineBenchOptions options, string loadAv
         if (Scaling.Count > 0)
         {
             var baseline = Scaling.FirstOrDefault(x => x.Workers == 1);
-            s.AppendLine("## Wall time against workers");
+            s.AppendLine("## Wall time against engine slots");
             s.AppendLine();
-            s.AppendLine("| Workers | Input | Chunks | Wall, created → completed (s) | Chunk phase (s) | Engine sum (s) | Speed-up vs 1 | Audio / wall | Server peak RSS (MiB) |");
+            s.AppendLine("| Slots (chunks in flight) | Input | Chunks | Wall, started → completed (s) | Chunk phase (s) | Engine sum (s) | Speed-up vs 1 | Audio / wall | Server peak RSS (MiB) |");
             s.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var x in Scaling)
             {
@@ -97,8 +102,8 @@ internal sealed class PipelineReport(PipelineBenchOptions options, string loadAv
                              $"{F(x.EngineSeconds)} | {speedup} | {F(x.AudioSeconds / x.WallSeconds, "0")}× | {(x.PeakRssKiB is { } k ? F(k / 1024.0, "0") : "?")} |");
             }
             s.AppendLine();
-            s.AppendLine($"This machine has {Environment.ProcessorCount} cores, so more than {Environment.ProcessorCount} single-threaded workers cannot run " +
-                         "faster; the engine sum grows with workers when they compete for cores (each run is slower, more run at once).");
+            s.AppendLine($"This machine has {Environment.ProcessorCount} cores, so more than {Environment.ProcessorCount} single-threaded slots cannot run " +
+                         "faster; the engine sum grows with slots when they compete for cores (each run is slower, more run at once).");
             s.AppendLine();
         }
         return s.ToString();

@@ -3,16 +3,16 @@ using Azure.Storage.Blobs;
 
 namespace SpeechToText.Bench.Pipeline;
 
-/// <summary>One chunk as the job left it: its span, when it was recorded done, what the engine said it spent.</summary>
-internal sealed record ChunkRun(int Index, double Start, double End, DateTimeOffset CompletedAt, double VadMs, double InferenceMs,
-    int Segments, byte[] Audio, byte[] Result)
+/// <summary>One chunk as the job left it: what the engine said it spent, its audio and its result.</summary>
+internal sealed record ChunkRun(int Index, double VadMs, double InferenceMs, int Segments, byte[] Audio, byte[] Result)
 {
     public double EngineMs => VadMs + InferenceMs;
 }
 
 /// <summary>
-/// A completed job, read back from the jobs container: the manifest's timings (written by the server as it
-/// went) and every chunk result's engine timings. Times are the server's clock; the bench runs on the same machine.
+/// A completed job, read back as a user would: its status (the orchestration's custom status, through the status
+/// endpoint: the stage timings) and the jobs container (each chunk's audio, result and the engine's own timings).
+/// Times are the server's clock; the bench runs on the same machine.
 /// </summary>
 internal sealed class PipelineRun
 {
@@ -32,19 +32,19 @@ internal sealed class PipelineRun
     public required IReadOnlyList<(string Name, byte[] Body)> Outputs { get; init; }
     public long? PeakRssKiB { get; init; }
 
-    /// <summary>Upload finished → the watcher saw the blob and the job was created.</summary>
+    /// <summary>Upload finished → the watcher saw the blob and the orchestration started.</summary>
     public double WatchSeconds => (CreatedAt - UploadedAt).TotalSeconds;
 
-    /// <summary>Job created → planned: metadata, download + decode, VAD plan, chunk uploads, manifest.</summary>
+    /// <summary>Job started → planned: the plan activity (options, download + decode, VAD plan, chunk uploads) and its dispatch.</summary>
     public double PlanPhaseSeconds => (PlannedAt - CreatedAt).TotalSeconds;
 
-    /// <summary>Planned → last chunk recorded done.</summary>
+    /// <summary>Planned → last chunk done (the batch sub-orchestrations).</summary>
     public double TranscribePhaseSeconds => (TranscribedAt - PlannedAt).TotalSeconds;
 
-    /// <summary>Last chunk done → outputs written and job completed (includes the stitch queue's poll delay).</summary>
+    /// <summary>Last chunk done → completed: the stitch activity and its dispatch.</summary>
     public double StitchPhaseSeconds => (CompletedAt - TranscribedAt).TotalSeconds;
 
-    /// <summary>The pipeline's wall time: job created → completed.</summary>
+    /// <summary>The pipeline's wall time: job started → completed.</summary>
     public double WallSeconds => (CompletedAt - CreatedAt).TotalSeconds;
 
     public double EngineSeconds => Chunks.Sum(c => c.EngineMs) / 1000;
@@ -53,40 +53,36 @@ internal sealed class PipelineRun
 
     public double InferenceSeconds => Chunks.Sum(c => c.InferenceMs) / 1000;
 
-    /// <summary>With one worker nothing overlaps: everything of the wall time that is not the engine is the pipeline's.</summary>
+    /// <summary>With one chunk in flight nothing overlaps: everything of the wall time that is not the engine is the pipeline's.</summary>
     public double OutsideEngineSeconds => WallSeconds - EngineSeconds;
 
-    public static async Task<PipelineRun> LoadAsync(BlobContainerClient jobs, BlobContainerClient outputContainer, string jobId, string name, string inputPath, int workers,
-        DateTimeOffset uploadedAt, double uploadSeconds, long? peakRssKiB)
+    public static async Task<PipelineRun> LoadAsync(JsonElement status, BlobContainerClient jobs, BlobContainerClient outputContainer, string inputPath,
+        int workers, DateTimeOffset uploadedAt, double uploadSeconds, long? peakRssKiB)
     {
-        var manifestBytes = (await jobs.GetBlobClient($"{jobId}/manifest.json").DownloadContentAsync().ConfigureAwait(false)).Value.Content;
-        using var manifest = JsonDocument.Parse(manifestBytes.ToMemory());
-        var m = manifest.RootElement;
-        var t = m.GetProperty("timings");
+        var jobId = status.GetProperty("id").GetString()!;
+        var t = status.GetProperty("timings");
         var chunks = new List<ChunkRun>();
-        foreach (var c in m.GetProperty("chunks").EnumerateArray())
+        for (int index = 0; index < status.GetProperty("chunks_total").GetInt32(); index++)
         {
-            var index = c.GetProperty("index").GetInt32();
             var audio = (await jobs.GetBlobClient($"{jobId}/chunks/{index:D5}.wav").DownloadContentAsync().ConfigureAwait(false)).Value.Content.ToArray();
             var result = (await jobs.GetBlobClient($"{jobId}/results/{index:D5}.json").DownloadContentAsync().ConfigureAwait(false)).Value.Content.ToArray();
+            using var timings = JsonDocument.Parse((await jobs.GetBlobClient($"{jobId}/results/{index:D5}.timings.json").DownloadContentAsync().ConfigureAwait(false)).Value.Content.ToMemory());
             using var r = JsonDocument.Parse(result);
-            var timings = r.RootElement.GetProperty("timings");
-            chunks.Add(new ChunkRun(index, c.GetProperty("start").GetDouble(), c.GetProperty("end").GetDouble(),
-                c.GetProperty("completed_at").GetDateTimeOffset(), timings.GetProperty("vad_milliseconds").GetDouble(),
-                timings.GetProperty("inference_milliseconds").GetDouble(), r.RootElement.GetProperty("segments").GetArrayLength(), audio, result));
+            chunks.Add(new ChunkRun(index, timings.RootElement.GetProperty("vad_milliseconds").GetDouble(),
+                timings.RootElement.GetProperty("inference_milliseconds").GetDouble(), r.RootElement.GetProperty("segments").GetArrayLength(), audio, result));
         }
         var outputs = new List<(string, byte[])>();
-        foreach (var o in m.GetProperty("outputs").EnumerateArray())
+        foreach (var o in status.GetProperty("outputs").EnumerateArray())
         {
             var blobName = o.GetString()!;
             outputs.Add((blobName, (await outputContainer.GetBlobClient(blobName).DownloadContentAsync().ConfigureAwait(false)).Value.Content.ToArray()));
         }
         return new PipelineRun
         {
-            Name = name,
+            Name = status.GetProperty("input").GetString()!,
             InputBytes = new FileInfo(inputPath).Length,
             Workers = workers,
-            AudioSeconds = m.GetProperty("duration_seconds").GetDouble(),
+            AudioSeconds = status.GetProperty("duration_seconds").GetDouble(),
             UploadSeconds = uploadSeconds,
             UploadedAt = uploadedAt,
             CreatedAt = t.GetProperty("created_at").GetDateTimeOffset(),

@@ -46,9 +46,9 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
             WorkItemQueueVisibilityTimeout = p.ActivityLockTimeout,
             // The provider's minimum: after a crash, an orchestration step the dead process held comes back within a minute.
             ControlQueueVisibilityTimeout = TimeSpan.FromMinutes(1),
-            // One process locally: one partition is one control queue to poll, and new work is seen within 2 s.
+            // One process locally: one partition is one control queue to poll.
             PartitionCount = 1,
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(2),
+            MaxQueuePollingInterval = p.QueuePollingInterval,
             LoggerFactory = loggerFactory,
         });
     }
@@ -63,9 +63,9 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
     {
         await Service.CreateIfNotExistsAsync().ConfigureAwait(false);
         _worker = new TaskHubWorker(Service, _loggerFactory);
-        _worker.AddTaskOrchestrations([.. Core.Jobs.JobsServiceCollectionExtensions.JobOrchestrators.Select(o => (ObjectCreator<TaskOrchestration>)new OrchestrationCreator(o.Name,
+        _worker.AddTaskOrchestrations([.. Core.Jobs.JobsServiceCollectionExtensions.JobOrchestrators.Select(o => (ObjectCreator<TaskOrchestration>)new Creator<TaskOrchestration>(o.Name,
             () => _shims.CreateOrchestration(new TaskName(o.Name), (ITaskOrchestrator)ActivatorUtilities.CreateInstance(_services, o.Type))))]);
-        _worker.AddTaskActivities([.. Core.Jobs.JobsServiceCollectionExtensions.JobActivities.Select(a => (ObjectCreator<TaskActivity>)new ActivityCreator(a.Name,
+        _worker.AddTaskActivities([.. Core.Jobs.JobsServiceCollectionExtensions.JobActivities.Select(a => (ObjectCreator<TaskActivity>)new Creator<TaskActivity>(a.Name,
             () => _shims.CreateActivity(new TaskName(a.Name), (ITaskActivity)_services.GetRequiredService(a.Type))))]);
         await _worker.StartAsync().ConfigureAwait(false);
         _logger.LogInformation("Pipeline task hub '{TaskHub}' running: {Activities} activities at once", _taskHub, _activityConcurrency);
@@ -89,32 +89,18 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
         Service.Dispose();
     }
 
-    /// <summary>A fresh orchestration shim per execution: the shim holds that execution's state.</summary>
-    private sealed class OrchestrationCreator : ObjectCreator<TaskOrchestration>
+    /// <summary>A fresh shim per work item: an orchestration shim holds that execution's state.</summary>
+    private sealed class Creator<T> : ObjectCreator<T>
     {
-        private readonly Func<TaskOrchestration> _create;
+        private readonly Func<T> _create;
 
-        public OrchestrationCreator(string name, Func<TaskOrchestration> create)
+        public Creator(string name, Func<T> create)
         {
             Name = name;
             Version = "";
             _create = create;
         }
 
-        public override TaskOrchestration Create() => _create();
-    }
-
-    private sealed class ActivityCreator : ObjectCreator<TaskActivity>
-    {
-        private readonly Func<TaskActivity> _create;
-
-        public ActivityCreator(string name, Func<TaskActivity> create)
-        {
-            Name = name;
-            Version = "";
-            _create = create;
-        }
-
-        public override TaskActivity Create() => _create();
+        public override T Create() => _create();
     }
 }
