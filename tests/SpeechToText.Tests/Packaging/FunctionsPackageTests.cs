@@ -23,12 +23,12 @@ public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixt
     ];
 
     /// <summary>
-    /// The host extensions each binding type of functions.metadata needs (names in extensions.json): the blob trigger
-    /// keeps its poison messages in a queue, so it needs the queues extension too; timers are the host's own.
+    /// The host extensions each binding type of functions.metadata needs (names in extensions.json); timers are the
+    /// host's own.
     /// </summary>
     private static readonly Dictionary<string, string[]> ExtensionsOfBinding = new()
     {
-        ["blobTrigger"] = ["AzureStorageBlobs", "AzureStorageQueues"],
+        ["blobTrigger"] = ["AzureStorageBlobs"],
         ["orchestrationTrigger"] = ["DurableTask"],
         ["activityTrigger"] = ["DurableTask"],
         ["durableClient"] = ["DurableTask"],
