@@ -241,7 +241,8 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
                 await AnswerAsync(context, delayed.Then, request, form, cancel);
                 break;
             case FakeResponse.ThrottleWindowAnswer window:
-                var left = window.Until - DateTimeOffset.UtcNow;
+                // Judged at arrival (not after the body is read), the moment tests compare with the window.
+                var left = window.Until - request.ReceivedAt;
                 await AnswerAsync(context, left > TimeSpan.Zero ? FakeResponse.TooManyRequests((int)Math.Ceiling(left.TotalSeconds)) : FakeResponse.Default(),
                     request, form, cancel);
                 break;
