@@ -39,7 +39,17 @@ if (storage?.CanHostTaskHub == true)
     app.MapJobsApi();
 }
 ListenAddress.LogStartup(app, binding);
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    // Settings are checked as the host starts: say what is wrong in one place and stop with a plain exit code
+    // instead of the runtime's unhandled-exception abort (134).
+    await Console.Error.WriteLineAsync($"configuration error: {string.Join("; ", e.Failures)}");
+    return 2;
+}
 return 0;
 
 /// <summary>Exposed for WebApplicationFactory in the tests.</summary>

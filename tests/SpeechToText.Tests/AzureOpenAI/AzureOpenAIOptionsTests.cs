@@ -89,6 +89,8 @@ public class AzureOpenAIOptionsTests
             [new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Fallbacks = ["whisper-2"] }]);
         settings["Whisper__ModelPath"] = TestModels.Test;
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(settings));
+        Assert.StartsWith("server exited with 2:", e.Message);
+        Assert.Contains("configuration error:", e.Message);
         Assert.Contains("fallback 'whisper-2'", e.Message);
         Assert.Contains("gpt-4o-transcribe", e.Message);
     }
@@ -100,6 +102,7 @@ public class AzureOpenAIOptionsTests
             [new("gpt-4o-transcribe", "aoai-4o", "gpt-5-transcribe")]);
         settings["Whisper__ModelPath"] = TestModels.Test;
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(settings));
+        Assert.StartsWith("server exited with 2:", e.Message);
         Assert.Contains("AzureOpenAI:Deployments:0:Kind", e.Message);
         Assert.Contains("AzureOpenAI:Deployments:0:Endpoint must use https", e.Message);
     }

@@ -64,6 +64,9 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // HasExited turns true before the last lines are read; WaitForExit() without a timeout also
+                // waits for both redirected streams to reach their end, so the message holds why it stopped.
+                process.WaitForExit();
                 throw new InvalidOperationException($"server exited with {process.ExitCode}:\n{server.Logs}");
             }
             try
