@@ -30,24 +30,25 @@ if (storage?.CanHostTaskHub == true)
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 var binding = ListenAddress.Configure(builder);
 
-var app = builder.Build();
-app.UseAudioApi();
-app.MapAudioApi();
-app.MapUsageApi();
-if (storage?.CanHostTaskHub == true)
-{
-    app.MapJobsApi();
-}
-ListenAddress.LogStartup(app, binding);
+// Settings are checked while the app is built and started: a bad one is said in one line and the server stops with
+// exit code 2, instead of the runtime's unhandled-exception abort (134).
 try
 {
+    var app = builder.Build();
+    app.UseAudioApi();
+    app.MapAudioApi();
+    app.MapUsageApi();
+    if (storage?.CanHostTaskHub == true)
+    {
+        app.MapJobsApi();
+    }
+    ListenAddress.LogStartup(app, binding);
     await app.RunAsync();
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException e)
+catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or SpeechToText.Core.Routing.ModelCatalogException)
 {
-    // Settings are checked as the host starts: say what is wrong in one place and stop with a plain exit code
-    // instead of the runtime's unhandled-exception abort (134).
-    await Console.Error.WriteLineAsync($"configuration error: {string.Join("; ", e.Failures)}");
+    var reasons = e is Microsoft.Extensions.Options.OptionsValidationException invalid ? string.Join("; ", invalid.Failures) : e.Message;
+    await Console.Error.WriteLineAsync($"configuration error: {reasons}");
     return 2;
 }
 return 0;

@@ -48,7 +48,7 @@ public sealed class ModelCatalog
         {
             if (!seen.TryAdd(e.Id, e))
             {
-                throw new InvalidOperationException($"Model id '{e.Id}' is configured more than once.");
+                throw new ModelCatalogException($"Model id '{e.Id}' is configured more than once.");
             }
             list.Add(e);
         }
@@ -58,7 +58,7 @@ public sealed class ModelCatalog
             {
                 if (!seen.ContainsKey(f))
                 {
-                    throw new InvalidOperationException($"Model '{e.Id}' names fallback '{f}', which is not a configured model id.");
+                    throw new ModelCatalogException($"Model '{e.Id}' names fallback '{f}', which is not a configured model id.");
                 }
             }
         }
