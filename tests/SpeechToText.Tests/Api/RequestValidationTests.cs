@@ -225,8 +225,8 @@ public class RequestValidationTests
     public void Catalog_rejects_duplicate_ids_and_unknown_fallbacks()
     {
         var m = Model(ModelKind.Whisper, true) with { Id = "a" };
-        Assert.Throws<InvalidOperationException>(() => new ModelCatalog([m, m]));
-        Assert.Throws<InvalidOperationException>(() => new ModelCatalog([m with { Fallbacks = ["missing"] }]));
+        Assert.Throws<ModelCatalogException>(() => new ModelCatalog([m, m]));
+        Assert.Throws<ModelCatalogException>(() => new ModelCatalog([m with { Fallbacks = ["missing"] }]));
     }
 
     [Theory]
