@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 source bench/prepare.sh
 bench_prepare test "small dimensions, random weights: fast, meaningless text"
 model_label="${BENCH_MODEL:+$(basename "$BENCH_MODEL")}"
-model_label="${model_label:-synthetic \"test\" model (generate-test-model test)}"
+model_label="${model_label:-synthetic \"test\" model (tools/SpeechToText.ModelTools generate-test-model test)}"
 
 # One hour of speech: the espeak-ng paragraph with 1.5 s pauses for a minute, then 4 s of silence, sixty
 # times; MP3 at 64 kbit/s (about 29 MB, more than the HTTP API's 25 MB). Cached.

@@ -9,7 +9,7 @@ bench_prepare() {
   bash scripts/setup.sh
   apt_need espeak-ng sox ffmpeg   # Debian's full ffmpeg: it has the MP3 encoder
   local p
-  for p in src/Server bench/SpeechToText.Bench; do
+  for p in src/Server bench/SpeechToText.Bench tools/SpeechToText.ModelTools; do
     dotnet build "$p" -c Release -nologo -v quiet >/dev/null || dotnet build "$p" -c Release -nologo
   done
   server_dll="$REPO_ROOT/src/Server/bin/Release/net10.0/SpeechToText.Server.dll"
@@ -18,7 +18,7 @@ bench_prepare() {
   model="${BENCH_MODEL:-$work/ggml-synthetic-$kind.bin}"
   if [ ! -f "$model" ]; then
     log "generating the synthetic $kind model ($description)"
-    dotnet "$server_dll" generate-test-model "$model.part" "$kind" >&2
+    dotnet "$REPO_ROOT/tools/SpeechToText.ModelTools/bin/Release/net10.0/SpeechToText.ModelTools.dll" generate-test-model "$model.part" "$kind" >&2
     mv "$model.part" "$model"
   fi
 }

@@ -31,7 +31,7 @@ cat >&2 <<MSG
 
 MSG
 if [ ! -f "$synthetic" ]; then
-  dotnet run --project "$REPO_ROOT/src/Server" -c Release --no-launch-profile -- generate-test-model "$synthetic.part" tiny >&2
+  dotnet run --project "$REPO_ROOT/tools/SpeechToText.ModelTools" -c Release -- generate-test-model "$synthetic.part" tiny >&2
   mv "$synthetic.part" "$synthetic"
 fi
 echo "$synthetic"

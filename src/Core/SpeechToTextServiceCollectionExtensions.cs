@@ -2,12 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
-using SpeechToText.Core.Engines;
-using SpeechToText.Core.Engines.AzureOpenAI;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.AzureOpenAI;
+using SpeechToText.Core.Backends.WhisperCpp;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core;
@@ -18,6 +19,15 @@ public static class SpeechToTextServiceCollectionExtensions
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // When storage is configured (AddTranscriptionJobs binds it), the 413 message says where large files go.
+        services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>
+        {
+            if (string.IsNullOrWhiteSpace(api.LargeFileHint) && storage.Value.IsConfigured)
+            {
+                api.LargeFileHint = $"Upload larger files to the '{storage.Value.InputContainer}' container of storage account " +
+                    $"'{storage.Value.AccountName()}'; transcripts appear in '{storage.Value.OutputContainer}'.";
+            }
+        });
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ModelsOptions>().Bind(configuration.GetSection(ModelsOptions.Section));
@@ -38,7 +48,7 @@ public static class SpeechToTextServiceCollectionExtensions
 
         // One catalog: the local engine's ids, then the Azure OpenAI deployments (ids must not collide).
         services.AddSingleton(sp => new ModelCatalog(
-            sp.GetRequiredService<IOptions<ModelsOptions>>().Value.LocalEntries(sp.GetRequiredService<IWhisperEngine>().Status)
+            LocalModels(sp.GetRequiredService<IOptions<ModelsOptions>>().Value, sp.GetRequiredService<IWhisperEngine>().Status)
                 .Concat(sp.GetRequiredService<IOptions<AzureOpenAIOptions>>().Value.Entries())));
         services.AddSingleton<LocalWhisperBackend>();
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<LocalWhisperBackend>());
@@ -46,6 +56,13 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<AzureOpenAIBackend>());
         services.AddSingleton<TranscriptionRouter>();
         services.AddSingleton<TranscriptionHandler>();
+        // The other endpoints, used by both hosts (JobsEndpoints is resolved only where jobs are served, after AddTranscriptionJobs).
+        services.AddSingleton<ModelsEndpoints>();
+        services.AddSingleton<UsageEndpoint>();
+        services.AddSingleton<JobsEndpoints>();
         return services;
     }
+
+    private static IEnumerable<ModelEntry> LocalModels(ModelsOptions models, WhisperEngineStatus status) =>
+        models.LocalEntries(status.ModelPath, status.Description);
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 
 namespace SpeechToText.Functions;
 

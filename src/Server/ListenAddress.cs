@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 
 namespace SpeechToText.Server;
 

@@ -1,9 +1,8 @@
 using SpeechToText.Core;
-using SpeechToText.Core.Api;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Http;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Observability;
-using SpeechToText.Core.Usage;
+using SpeechToText.Core.Storage;
 using SpeechToText.Server;
 using SpeechToText.Server.Durable;
 
@@ -45,7 +44,7 @@ try
     ListenAddress.LogStartup(app, binding);
     await app.RunAsync();
 }
-catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or SpeechToText.Core.Routing.ModelCatalogException)
+catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or SpeechToText.Core.Models.ModelCatalogException)
 {
     var reasons = e is Microsoft.Extensions.Options.OptionsValidationException invalid ? string.Join("; ", invalid.Failures) : e.Message;
     await Console.Error.WriteLineAsync($"configuration error: {reasons}");

@@ -1,11 +1,12 @@
-using SpeechToText.Core.Api;
-using SpeechToText.Core.Engines.WhisperCpp;
+
+using SpeechToText.Core.Backends.WhisperCpp;
+using SpeechToText.Core.Http;
 
 namespace SpeechToText.Server;
 
 /// <summary>
 /// Verbs the scripts use: <c>hash-key KEY</c> prints the SHA-256 to put in Auth:Keys;
-/// <c>generate-test-model PATH [test|tiny] [--multilingual]</c> writes a synthetic ggml model.
+/// <c>verify-model PATH</c> prints what a ggml file holds. (The synthetic model generator is tools/SpeechToText.ModelTools.)
 /// </summary>
 internal static class ServerCommands
 {
@@ -16,13 +17,6 @@ internal static class ServerCommands
         {
             case ["hash-key", var key]:
                 Console.WriteLine(AuthOptions.HashKey(key));
-                return true;
-            case ["generate-test-model", var path, .. var rest]:
-                var size = rest.Contains("test") ? SyntheticModelSize.Test : SyntheticModelSize.Tiny;
-                bool multilingual = rest.Contains("--multilingual");
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                SyntheticGgmlModel.Write(path, size, multilingual, seed: 1);
-                Console.WriteLine($"wrote synthetic {size} model ({(multilingual ? "multilingual" : "English-only")}) to {path}");
                 return true;
             case ["verify-model", var path]:
                 var info = ModelFileInfo.Inspect(path);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Observability;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Audio;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Audio;
 

@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Audio;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Audio;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Audio;
 

@@ -1,4 +1,5 @@
-using SpeechToText.Core.Routing;
+
+using SpeechToText.Core.Models;
 
 namespace SpeechToText.Core.Jobs;
 

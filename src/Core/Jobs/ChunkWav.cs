@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;
 

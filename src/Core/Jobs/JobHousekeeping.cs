@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Jobs;
 

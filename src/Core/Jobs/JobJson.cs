@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Core.Usage;
 

@@ -1,19 +1,5 @@
 namespace SpeechToText.Core.Jobs;
 
-/// <summary>The states a job goes through, as the status endpoint and the status document name them.</summary>
-public static class JobStates
-{
-    public const string Queued = "queued";
-    public const string Planning = "planning";
-    public const string Transcribing = "transcribing";
-    public const string Stitching = "stitching";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public static bool IsFinal(string state) => state is Completed or Failed or Cancelled;
-}
-
 /// <summary>
 /// The orchestration's custom status: where the job is, what it was asked for, and its timings, so the status
 /// endpoint needs nothing but the instance. While a batch runs, its own sub-orchestration counts that batch's
@@ -35,6 +21,3 @@ public sealed record JobProgress
     public string? Error { get; init; }
     public ChunkFailure? FailedChunk { get; init; }
 }
-
-/// <summary>A chunk batch's custom status: chunks of the batch done so far.</summary>
-public sealed record BatchProgress(int ChunksDone, int ChunksTotal);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 
@@ -123,9 +123,3 @@ public static class JobRequest
         }
     }
 }
-
-/// <summary>Options as found on the blob, before defaults and validation.</summary>
-public sealed record RawJobOptions(string? Model, string? Language, string? Prompt, string? Formats);
-
-/// <summary>The input cannot become a transcript (bad options, too large, not audio): the job fails at once with this reason.</summary>
-public sealed class JobRejectedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -3,7 +3,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Jobs;
 

@@ -22,5 +22,3 @@ public sealed record JobStatus
     public string? Error { get; init; }
     public IReadOnlyList<ChunkStatus>? FailedChunks { get; init; }
 }
-
-public sealed record ChunkStatus(int Index, string State, int Attempts, string? Error);

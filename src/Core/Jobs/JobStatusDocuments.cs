@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs.Models;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Jobs;
 

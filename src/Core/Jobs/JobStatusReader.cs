@@ -1,5 +1,6 @@
 using Azure;
 using Microsoft.DurableTask.Client;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Jobs;
 

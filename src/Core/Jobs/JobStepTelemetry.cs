@@ -1,3 +1,4 @@
+
 using SpeechToText.Core.Observability;
 
 namespace SpeechToText.Core.Jobs;

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Jobs;
 
@@ -10,8 +11,7 @@ public static class JobsServiceCollectionExtensions
 {
     /// <summary>
     /// The blob pipeline: its options (validated at start), storage, the orchestration's activities (hosts register
-    /// them with their Durable Task worker), scheduling, status and housekeeping. When storage is configured, the HTTP
-    /// 413 message tells users where large files go (Api:LargeFileHint, unless set explicitly).
+    /// them with their Durable Task worker), scheduling, status and housekeeping.
     /// </summary>
     public static IServiceCollection AddTranscriptionJobs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,32 +32,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<TranscribeChunkActivity>();
         services.TryAddSingleton<StitchJobActivity>();
         services.TryAddSingleton<FailJobActivity>();
-        services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>
-        {
-            if (string.IsNullOrWhiteSpace(api.LargeFileHint) && storage.Value.IsConfigured)
-            {
-                api.LargeFileHint = $"Upload larger files to the '{storage.Value.InputContainer}' container of storage account " +
-                    $"'{AccountOf(storage.Value)}'; transcripts appear in '{storage.Value.OutputContainer}'.";
-            }
-        });
         return services;
-    }
-
-    /// <summary>The account name without creating clients or revealing keys.</summary>
-    internal static string AccountOf(StorageOptions o)
-    {
-        if (o.BlobServiceUri is { } uri)
-        {
-            return uri.Host.Split('.')[0];
-        }
-        foreach (var part in (o.ConnectionString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (part.StartsWith("AccountName=", StringComparison.OrdinalIgnoreCase))
-            {
-                return part["AccountName=".Length..];
-            }
-        }
-        return o.ConnectionString?.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase) == true ? "devstoreaccount1" : "the configured account";
     }
 
     /// <summary>The orchestrators and activities of a job, by the names the orchestration calls them: what a host registers with its worker.</summary>

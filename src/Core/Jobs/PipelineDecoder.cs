@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;
 

@@ -5,9 +5,11 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Storage;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;
 

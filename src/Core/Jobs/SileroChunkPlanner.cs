@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 
 namespace SpeechToText.Core.Jobs;
 
@@ -20,9 +19,6 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     /// <summary>A pause shorter than this is not a place to cut (seconds).</summary>
     public const double MinimumGapSeconds = 0.3;
 
-    /// <summary>Audio before a search window scanned with it (not searched) so Silero starts warm, as the engine does.</summary>
-    private const int LeadInSamples = 2 * SampleRate;
-
     /// <summary>The no-silence fallback cuts in the middle of the quietest stretch this long.</summary>
     private const int QuietSamples = SampleRate / 10;
 
@@ -32,7 +28,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     private readonly WhisperOptions _options;
     private readonly ILogger<SileroChunkPlanner> _logger;
     private readonly Lock _vadGate = new();
-    private WhisperVadContextHandle? _vad;
+    private SileroVad? _vad;
     private bool _vadMissing;
     private bool _disposed;
     private long _vadSamplesScanned;
@@ -78,7 +74,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var windowEnd = Math.Min(previous + Math.Min(target, max), total);
             var windowStart = Math.Max(previous + 1, windowEnd - window);
-            var cut = FindCut(samples.Span, windowStart, windowEnd, out var fromFallback);
+            var cut = FindCut(samples.Span, windowStart, windowEnd, cancellationToken, out var fromFallback);
             if (fromFallback)
             {
                 fallbacks++;
@@ -103,9 +99,9 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     }
 
     /// <summary>The cut for one window, in samples: the middle of the best pause, else of the quietest 100 ms.</summary>
-    private int FindCut(ReadOnlySpan<float> samples, int windowStart, int windowEnd, out bool fromFallback)
+    private int FindCut(ReadOnlySpan<float> samples, int windowStart, int windowEnd, CancellationToken cancellationToken, out bool fromFallback)
     {
-        var speech = DetectSpeech(samples, windowStart, windowEnd);
+        var speech = DetectSpeech(samples, windowStart, windowEnd, cancellationToken);
         if (speech is not null)
         {
             var gaps = Gaps(speech, windowStart, windowEnd);
@@ -197,11 +193,8 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     }
 
     /// <summary>Speech regions (samples, absolute) in [start, end), or null when the VAD model is not installed.</summary>
-    private unsafe List<(int Start, int End)>? DetectSpeech(ReadOnlySpan<float> samples, int start, int end)
+    private List<(int Start, int End)>? DetectSpeech(ReadOnlySpan<float> samples, int start, int end, CancellationToken cancellationToken)
     {
-        var lead = Math.Min(start, LeadInSamples);
-        var from = start - lead;
-        var regions = new List<(int Start, int End)>();
         lock (_vadGate)
         {
             var vad = LoadVad();
@@ -209,37 +202,14 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             {
                 return null;
             }
-            var vadParams = WhisperNative.VadDefaultParams();
-            vadParams.Threshold = _options.VadThreshold;
-            vadParams.MinSilenceDurationMs = _options.VadMinSilenceMs;
-            vadParams.SpeechPadMs = _options.VadSpeechPadMs;
-            IntPtr raw;
-            fixed (float* pcm = samples.Slice(from, end - from))
-            {
-                raw = WhisperNative.VadSegmentsFromSamples(vad, vadParams, pcm, end - from);
-            }
-            Interlocked.Add(ref _vadSamplesScanned, end - from);
-            if (raw == IntPtr.Zero)
-            {
-                throw new InvalidOperationException("Voice activity detection failed while planning chunks.");
-            }
-            using var segments = new WhisperVadSegmentsHandle(raw);
-            var count = WhisperNative.VadSegmentsNSegments(raw);
-            for (var i = 0; i < count; i++)
-            {
-                // Centiseconds from the start of the scanned buffer.
-                var t0 = from + (int)Math.Floor(WhisperNative.VadSegmentsGetSegmentT0(raw, i) * (SampleRate / 100.0));
-                var t1 = from + (int)Math.Ceiling(WhisperNative.VadSegmentsGetSegmentT1(raw, i) * (SampleRate / 100.0));
-                if (t1 > start && t0 < end)
-                {
-                    regions.Add((Math.Max(t0, start), Math.Min(t1, end)));
-                }
-            }
+            var before = vad.SamplesScanned;
+            var regions = vad.Detect(samples, start, end, cancellationToken.ThrowIfCancellationRequested);
+            Interlocked.Add(ref _vadSamplesScanned, vad.SamplesScanned - before);
+            return SpeechRegions.ToSamples(regions, start, end, SampleRate);
         }
-        return regions;
     }
 
-    private unsafe WhisperVadContextHandle? LoadVad()
+    private SileroVad? LoadVad()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_vad is not null || _vadMissing)
@@ -253,24 +223,8 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             _logger.LogWarning("VAD model {Path} is missing; chunks are cut at the quietest 100 ms near each target instead", path);
             return null;
         }
-        WhisperNativeLibrary.Configure(_options.NativeDirectory);
-        var contextParams = WhisperNative.VadDefaultContextParams();
-        contextParams.NThreads = Math.Clamp(_options.ThreadsPerSlot ?? Environment.ProcessorCount, 1, 4);
-        contextParams.UseGpu = 0;
-        var pathUtf8 = Marshal.StringToCoTaskMemUTF8(path);
-        try
-        {
-            var vad = WhisperNative.VadInitFromFileWithParams((byte*)pathUtf8, contextParams);
-            if (vad == IntPtr.Zero)
-            {
-                throw new InvalidOperationException($"The VAD model {path} could not be loaded.");
-            }
-            _vad = new WhisperVadContextHandle(vad);
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(pathUtf8);
-        }
+        _vad = SileroVad.TryLoad(_options, Math.Clamp(_options.ThreadsPerSlot ?? Environment.ProcessorCount, 1, 4))
+            ?? throw new InvalidOperationException($"The VAD model {path} could not be loaded.");
         return _vad;
     }
 

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;

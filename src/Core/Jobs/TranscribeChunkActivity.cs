@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;

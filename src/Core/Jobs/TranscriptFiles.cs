@@ -1,5 +1,4 @@
-using SpeechToText.Core.Api;
-using SpeechToText.Core.Routing;
+
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Jobs;

@@ -104,6 +104,3 @@ public sealed class TranscriptionJobOrchestrator : TaskOrchestrator<JobStart, st
         throw new JobFailedException(reason);
     }
 }
-
-/// <summary>A job ended as failed; the orchestration fails with this reason (its custom status has the details).</summary>
-public sealed class JobFailedException(string reason) : Exception(reason);

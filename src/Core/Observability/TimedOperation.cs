@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Observability;
 

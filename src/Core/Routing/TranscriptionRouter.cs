@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Models;
 using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
 
@@ -18,7 +19,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     public ModelEntry Validate(TranscriptionRequest request)
     {
         var model = catalog.Resolve(request.Model);
-        TranscriptionRequestBinder.EnsureSupported(request, model);
+        RequestRules.EnsureSupported(request, model);
         return model;
     }
 
@@ -56,7 +57,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
             {
                 try
                 {
-                    TranscriptionRequestBinder.EnsureSupported(request, candidate);
+                    RequestRules.EnsureSupported(request, candidate);
                 }
                 catch (ApiError unsupported)
                 {

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Usage;
 

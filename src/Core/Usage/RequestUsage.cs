@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Routing;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Usage;
 

@@ -1,16 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Usage;
-
-public enum UsageGrouping
-{
-    None,
-    Key,
-    Model,
-}
 
 /// <summary>
 /// The parameters of GET /v1/usage: <c>start</c> and <c>end</c> (unix seconds or ISO-8601; default the current

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Usage;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Core.Usage;
 

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 
 namespace SpeechToText.Functions.Http;
 
 /// <summary>GET /health: whether the local model is loaded (and why not), engine slots and queue.</summary>
-public sealed class HealthFunction
+public sealed class HealthFunction(ModelsEndpoints models)
 {
     [Function("Health")]
     public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        AudioApi.InvokeAsync(request.HttpContext, AudioApi.HealthAsync);
+        AudioApi.InvokeAsync(request.HttpContext, models.HealthAsync);
 }

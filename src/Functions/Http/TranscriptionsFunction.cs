@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Functions.Http;

@@ -1,5 +1,4 @@
 using Microsoft.DurableTask.Client;
-using SpeechToText.Core.Jobs;
 using SpeechToText.Server.Jobs;
 
 namespace SpeechToText.Server.Durable;

@@ -150,14 +150,3 @@ public sealed class LocalDurableTaskClient(AzureStorageClientSource source) : Du
         FailureDetails = state.FailureDetails is { } f ? new TaskFailureDetails(f.ErrorType, f.ErrorMessage, f.StackTrace, null, null) : null,
     };
 }
-
-/// <summary>
-/// Where the client finds the task hub's service: the running hub's, or (with storage configured but the pipeline not
-/// run by this host) a client-only service over the same task hub, for the status endpoints.
-/// </summary>
-public sealed class AzureStorageClientSource(Func<global::DurableTask.AzureStorage.AzureStorageOrchestrationService> service)
-{
-    private readonly Lazy<global::DurableTask.AzureStorage.AzureStorageOrchestrationService> _service = new(service);
-
-    public global::DurableTask.AzureStorage.AzureStorageOrchestrationService Service => _service.Value;
-}

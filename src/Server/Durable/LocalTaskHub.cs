@@ -4,8 +4,9 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Server.Durable;
 

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 
 namespace SpeechToText.Server.Jobs;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
-using SpeechToText.Core.Api;
+using Microsoft.Extensions.DependencyInjection;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Transcription;
 using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Tests.Api;

@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Tests.Audio;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Tests.Audio;
 

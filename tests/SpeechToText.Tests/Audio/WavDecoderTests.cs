@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Tests.Audio;
 

@@ -2,8 +2,9 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Audio;
+using OpenAI;
+using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Http;
 
 namespace SpeechToText.Tests.AzureOpenAI;

@@ -1,13 +1,14 @@
 #pragma warning disable OPENAI001 // diarization and streaming transcription are experimental in the SDK
-using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.ClientModel;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
-using OpenAI;
+using System.Text;
 using OpenAI.Audio;
+using OpenAI;
+using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Http;
 

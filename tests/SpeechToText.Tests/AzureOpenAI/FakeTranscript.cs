@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Tests.AzureOpenAI;
 

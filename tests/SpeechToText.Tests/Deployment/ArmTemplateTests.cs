@@ -2,8 +2,8 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SpeechToText.Core.Api;
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
+using SpeechToText.ModelTools;
 
 namespace SpeechToText.Tests.Engines;
 

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Api;
-using SpeechToText.Core.Engines;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Tests.Engines;

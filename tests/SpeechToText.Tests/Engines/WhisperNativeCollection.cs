@@ -1,4 +1,6 @@
-using SpeechToText.Core.Engines.WhisperCpp;
+
+using SpeechToText.Core.Backends.WhisperCpp;
+using SpeechToText.ModelTools;
 
 namespace SpeechToText.Tests.Engines;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 
 namespace SpeechToText.Tests.Engines;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Infrastructure;
 using SpeechToText.Tests.Jobs;

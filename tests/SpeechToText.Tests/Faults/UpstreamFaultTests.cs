@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
-using SpeechToText.Core.Jobs;
 using SpeechToText.Tests.AzureOpenAI;
 using SpeechToText.Tests.Infrastructure;
 using SpeechToText.Tests.Jobs;

@@ -1,4 +1,4 @@
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Infrastructure;
 using SpeechToText.Tests.Jobs;
 using Xunit.Abstractions;

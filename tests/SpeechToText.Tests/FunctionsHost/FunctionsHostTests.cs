@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Http;
 using SpeechToText.Tests.Infrastructure;

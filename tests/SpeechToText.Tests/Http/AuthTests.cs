@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Infrastructure;
 

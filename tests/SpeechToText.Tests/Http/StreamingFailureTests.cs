@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.Jobs;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SpeechToText.Core;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Server.Durable;
 using SpeechToText.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SpeechToText.Core.Engines.WhisperCpp;
+using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Models;
 using SpeechToText.Tests.Engines;
 using Xunit.Abstractions;
 
@@ -103,7 +104,7 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
     {
         using var planner = CreatePlanner();
         var (samples, pauses) = SpeechWithPauses.Generate(hours * 3600, seed: hours);
-        var limits = BackendChunkLimits.ForBackend(Core.Routing.BackendKind.Local, Core.Routing.ModelKind.Whisper);
+        var limits = BackendChunkLimits.ForBackend(Core.Models.BackendKind.Local, Core.Models.ModelKind.Whisper);
 
         var started = Stopwatch.GetTimestamp();
         var plan = await planner.PlanAsync(samples, limits, CancellationToken.None);

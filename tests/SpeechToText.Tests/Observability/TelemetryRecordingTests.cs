@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SpeechToText.Core;
-using SpeechToText.Core.Api;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SpeechToText.Core.Jobs;
+using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.Packaging;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Http;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using SpeechToText.Core.Api;
+using SpeechToText.Core.Http;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.AzureOpenAI;

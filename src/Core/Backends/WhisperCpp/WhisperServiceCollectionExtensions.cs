@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace SpeechToText.Core.Backends.WhisperCpp;
+
+public static class WhisperServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the local whisper.cpp engine as the singleton <see cref="IWhisperEngine"/> (also as
+    /// <see cref="WhisperEngine"/>), with <see cref="WhisperOptions"/> bound from the "Whisper" section
+    /// (WHISPER_MODEL fills ModelPath when it is unset) and validated at start. When LoadOnStart is set,
+    /// a hosted service starts loading the model in the background as the host starts.
+    /// </summary>
+    public static IServiceCollection AddWhisperEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WhisperOptions>()
+            .Bind(configuration.GetSection(WhisperOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ModelPath))
+                {
+                    var fromEnvironment = configuration[WhisperOptions.ModelPathVariable]
+                        ?? Environment.GetEnvironmentVariable(WhisperOptions.ModelPathVariable);
+                    options.ModelPath = string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment;
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WhisperOptions>, WhisperOptionsValidator>());
+        services.TryAddSingleton<WhisperEngine>();
+        services.TryAddSingleton<IWhisperEngine>(sp => sp.GetRequiredService<WhisperEngine>());
+        services.AddHostedService<WhisperModelLoader>();
+        return services;
+    }
+}

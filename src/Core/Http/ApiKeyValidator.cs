@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace SpeechToText.Core.Http;
+
+/// <summary>
+/// Checks "Authorization: Bearer &lt;key&gt;" (or Azure's "api-key" header) against the configured hashes.
+/// The presented key is hashed and compared with every configured hash in constant time; the key itself
+/// is never stored or logged.
+/// </summary>
+public sealed class ApiKeyValidator
+{
+    public const string KeyIdItem = "stt.key_id";
+
+    public const string AdminItem = "stt.key_admin";
+
+    /// <summary>The caller's id when auth is off (loopback-only dev mode).</summary>
+    public const string AnonymousId = "anonymous";
+
+    /// <summary>The caller's id when keys are configured and none (or a wrong one) was presented.</summary>
+    public const string UnauthenticatedId = "unauthenticated";
+
+    private readonly (ApiKeyEntry Key, byte[] Hash)[] _keys;
+
+    public ApiKeyValidator(IOptions<AuthOptions> options)
+    {
+        _keys = options.Value.Keys.Select(k => (k, Convert.FromHexString(k.Sha256))).ToArray();
+    }
+
+    public bool Enabled => _keys.Length > 0;
+
+    /// <summary>Who is calling, for usage and limits: the key's id, or <see cref="AnonymousId"/> / <see cref="UnauthenticatedId"/>.</summary>
+    public string CallerId(HttpContext context) =>
+        !Enabled ? AnonymousId : context.Items[KeyIdItem] as string ?? UnauthenticatedId;
+
+    /// <summary>Whether the caller may read every key's usage: an admin key, or anyone when auth is off (loopback only).</summary>
+    public bool IsAdmin(HttpContext context) => !Enabled || context.Items[AdminItem] is true;
+
+    /// <summary>The matching key, or null.</summary>
+    public ApiKeyEntry? Authenticate(HttpRequest request)
+    {
+        var presented = ExtractKey(request);
+        if (presented is null)
+        {
+            return null;
+        }
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        ApiKeyEntry? match = null;
+        foreach (var (key, expected) in _keys)
+        {
+            // No early exit: every configured key is compared whichever one matches.
+            if (CryptographicOperations.FixedTimeEquals(hash, expected))
+            {
+                match = key;
+            }
+        }
+        return match;
+    }
+
+    private static string? ExtractKey(HttpRequest request)
+    {
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var key = auth["Bearer ".Length..].Trim();
+            return key.Length > 0 ? key : null;
+        }
+        var apiKey = request.Headers["api-key"].ToString().Trim();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+}

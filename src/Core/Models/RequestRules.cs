@@ -1,0 +1,77 @@
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.Core.Models;
+
+/// <summary>
+/// What a request may ask of a model (OPENAI-CONTRACT.md's rules): the one place the file endpoint, fallbacks and
+/// the blob pipeline check a request's options against a model's capabilities.
+/// </summary>
+public static class RequestRules
+{
+    /// <summary>known_speaker_names / known_speaker_references: at most this many entries (OpenAI's limit).</summary>
+    public const int MaxKnownSpeakers = 4;
+
+    /// <summary>Checks the request against what the model supports (OPENAI-CONTRACT.md's rules).</summary>
+    public static void EnsureSupported(TranscriptionRequest r, ModelEntry model)
+    {
+        var caps = model.Capabilities;
+        if (r.Task == TranscriptionTask.Translate && !caps.CanTranslate)
+        {
+            throw ApiError.BadRequest($"The model '{model.Id}' does not support translations; use a whisper model.", "model", "unsupported_value");
+        }
+        var formats = r.Task == TranscriptionTask.Translate ? caps.TranslationFormats : caps.TranscriptionFormats;
+        if (!formats.Contains(r.ResponseFormat))
+        {
+            var allowed = string.Join(", ", formats.Order().Select(f => $"'{f.ToWire()}'"));
+            throw ApiError.UnsupportedValue("response_format",
+                $"response_format '{r.ResponseFormat.ToWire()}' is not compatible with model '{model.Id}'. Use {allowed}.");
+        }
+        if (r.Granularities != TimestampGranularity.None)
+        {
+            if (!caps.TimestampGranularities)
+            {
+                throw ApiError.UnsupportedValue("timestamp_granularities", $"timestamp_granularities is not supported by model '{model.Id}'.");
+            }
+            if (r.ResponseFormat != ResponseFormat.VerboseJson)
+            {
+                throw new ApiError(400, "timestamp_granularities requires response_format 'verbose_json'.", ApiError.InvalidRequest,
+                    "timestamp_granularities", "invalid_value");
+            }
+        }
+        if (r.IncludeLogprobs)
+        {
+            if (!caps.Logprobs)
+            {
+                throw ApiError.UnsupportedValue("include", $"include[]=logprobs is not supported by model '{model.Id}'.");
+            }
+            if (r.ResponseFormat != ResponseFormat.Json)
+            {
+                throw ApiError.UnsupportedValue("include", "include[]=logprobs is only supported with response_format 'json'.");
+            }
+        }
+        if (r.Prompt is not null && !caps.Prompt)
+        {
+            throw ApiError.UnsupportedValue("prompt", $"prompt is not supported by model '{model.Id}'.");
+        }
+        if (r.ChunkingStrategy is not null && !caps.ChunkingStrategy)
+        {
+            throw ApiError.UnsupportedValue("chunking_strategy", $"chunking_strategy is not supported by model '{model.Id}'.");
+        }
+        if ((r.KnownSpeakerNames.Count > 0 || r.KnownSpeakerReferences.Count > 0) && !caps.KnownSpeakers)
+        {
+            throw ApiError.UnsupportedValue("known_speaker_names", $"known_speaker_names/known_speaker_references are only supported by diarization models, not '{model.Id}'.");
+        }
+        if (r.KnownSpeakerNames.Count > MaxKnownSpeakers || r.KnownSpeakerReferences.Count > MaxKnownSpeakers)
+        {
+            throw ApiError.BadRequest($"At most {MaxKnownSpeakers} known speakers may be given.", "known_speaker_names");
+        }
+        if (r.KnownSpeakerNames.Count != r.KnownSpeakerReferences.Count)
+        {
+            throw ApiError.BadRequest("known_speaker_names and known_speaker_references must have the same number of entries.", "known_speaker_references");
+        }
+        if (r.Stream && caps.Streaming && r.ResponseFormat is not (ResponseFormat.Json or ResponseFormat.Text))
+        {
+            throw ApiError.UnsupportedValue("stream", $"stream=true is only supported with response_format 'json' or 'text', not '{r.ResponseFormat.ToWire()}'.");
+        }
+    }
+}

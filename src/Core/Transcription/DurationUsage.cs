@@ -1,0 +1,3 @@
+namespace SpeechToText.Core.Transcription;
+
+public sealed record DurationUsage(double Seconds) : TranscriptionUsage;

@@ -1,0 +1,4 @@
+namespace SpeechToText.Core.Transcription;
+
+public sealed record TokenUsage(int InputTokens, int OutputTokens, int TotalTokens, int AudioTokens, int TextTokens)
+    : TranscriptionUsage;

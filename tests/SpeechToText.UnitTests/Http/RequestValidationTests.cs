@@ -1,0 +1,240 @@
+
+using SpeechToText.Core.Audio;
+using SpeechToText.Core.Http;
+using SpeechToText.Core.Models;
+using SpeechToText.Core.Transcription;
+
+namespace SpeechToText.UnitTests.Http;
+
+/// <summary>The validation matrix: each field, each bad value, the status/param/code OpenAI uses.</summary>
+public class RequestValidationTests
+{
+    private static MultipartForm Form(params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartForm { File = AudioUpload.FromBytes("a.wav", new byte[100]) };
+        foreach (var (n, v) in fields)
+        {
+            form.Add(n, v);
+        }
+        return form;
+    }
+
+    private static ApiError BindFails(TranscriptionTask task, params (string, string)[] fields) =>
+        Assert.Throws<ApiError>(() => TranscriptionRequestBinder.Bind(Form(fields), task));
+
+    private static TranscriptionRequest Bind(params (string, string)[] fields) =>
+        TranscriptionRequestBinder.Bind(Form(fields), TranscriptionTask.Transcribe);
+
+    [Fact]
+    public void Missing_file_is_400_with_param_file()
+    {
+        var form = new MultipartForm();
+        form.Add("model", "whisper-1");
+        var e = Assert.Throws<ApiError>(() => TranscriptionRequestBinder.Bind(form, TranscriptionTask.Transcribe));
+        Assert.Equal((400, "file", "missing_required_parameter"), (e.Status, e.Param, e.Code));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Missing_model_is_400_with_param_model(string? model)
+    {
+        var e = model is null ? BindFails(TranscriptionTask.Transcribe) : BindFails(TranscriptionTask.Transcribe, ("model", model));
+        Assert.Equal((400, "model", ApiError.InvalidRequest), (e.Status, e.Param, e.Type));
+    }
+
+    [Theory]
+    [InlineData("response_format", "xml")]
+    [InlineData("response_format", "JSON")]
+    [InlineData("temperature", "1.5")]
+    [InlineData("temperature", "-0.1")]
+    [InlineData("temperature", "NaN")]
+    [InlineData("temperature", "warm")]
+    [InlineData("language", "klingon")]
+    [InlineData("language", "e")]
+    [InlineData("timestamp_granularities", "sentence")]
+    [InlineData("include", "everything")]
+    [InlineData("stream", "yes please")]
+    [InlineData("chunking_strategy", "manual")]
+    [InlineData("chunking_strategy", "{\"type\":\"fixed\"}")]
+    [InlineData("chunking_strategy", "{not json")]
+    public void Bad_values_are_400_naming_the_field(string field, string value)
+    {
+        var e = BindFails(TranscriptionTask.Transcribe, ("model", "whisper-1"), (field, value));
+        Assert.Equal(400, e.Status);
+        Assert.Equal(field, e.Param);
+        Assert.Equal(ApiError.InvalidRequest, e.Type);
+    }
+
+    [Fact]
+    public void Duplicate_scalar_field_is_400()
+    {
+        var e = BindFails(TranscriptionTask.Transcribe, ("model", "whisper-1"), ("model", "whisper-1"));
+        Assert.Equal((400, "model", "duplicate_parameter"), (e.Status, e.Param, e.Code));
+    }
+
+    [Fact]
+    public void Defaults_follow_openai()
+    {
+        using var r = Bind(("model", "whisper-1"));
+        Assert.Equal(ResponseFormat.Json, r.ResponseFormat);
+        Assert.Equal(0f, r.Temperature);
+        Assert.False(r.Stream);
+        Assert.True(r.WantsSegments);
+        Assert.False(r.WantsWords);
+        Assert.Null(r.Language);
+    }
+
+    [Fact]
+    public void Fields_bind_including_arrays_and_language_names()
+    {
+        using var r = Bind(("model", "whisper-1"), ("language", "German"), ("prompt", "Names: Zoë"), ("response_format", "verbose_json"),
+            ("temperature", "0.4"), ("timestamp_granularities", "word"), ("timestamp_granularities", "segment"), ("stream", "True"));
+        Assert.Equal("de", r.Language);
+        Assert.Equal("Names: Zoë", r.Prompt);
+        Assert.Equal(ResponseFormat.VerboseJson, r.ResponseFormat);
+        Assert.Equal(0.4f, r.Temperature);
+        Assert.True(r.WantsWords && r.WantsSegments);
+        Assert.True(r.Stream);
+    }
+
+    [Fact]
+    public void Translations_ignore_language()
+    {
+        using var r = TranscriptionRequestBinder.Bind(Form(("model", "whisper-1"), ("language", "klingon")), TranscriptionTask.Translate);
+        Assert.Null(r.Language);
+    }
+
+    private static ModelEntry Model(ModelKind kind, bool local = false) => new()
+    {
+        Id = kind.ToString(), Backend = local ? BackendKind.Local : BackendKind.AzureOpenAI, Kind = kind,
+        Capabilities = ModelCapabilities.For(kind, local),
+    };
+
+    public static TheoryData<ModelKind, string, bool> FormatMatrix()
+    {
+        var data = new TheoryData<ModelKind, string, bool>();
+        string[] formats = ["json", "text", "srt", "vtt", "verbose_json", "diarized_json"];
+        var allowed = new Dictionary<ModelKind, string[]>
+        {
+            [ModelKind.Whisper] = ["json", "text", "srt", "vtt", "verbose_json"],
+            [ModelKind.Gpt4oTranscribe] = ["json"],
+            [ModelKind.Gpt4oMiniTranscribe] = ["json", "text"],
+            [ModelKind.Gpt4oTranscribeDiarize] = ["json", "text", "diarized_json"],
+        };
+        foreach (var (kind, ok) in allowed)
+        {
+            foreach (var f in formats)
+            {
+                data.Add(kind, f, ok.Contains(f));
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FormatMatrix))]
+    public void Response_format_matrix_per_model_kind(ModelKind kind, string format, bool allowed)
+    {
+        using var r = Bind(("model", "m"), ("response_format", format));
+        var check = () => RequestRules.EnsureSupported(r, Model(kind));
+        if (allowed)
+        {
+            check();
+        }
+        else
+        {
+            var e = Assert.Throws<ApiError>(check);
+            Assert.Equal((400, "response_format", "unsupported_value"), (e.Status, e.Param, e.Code));
+        }
+    }
+
+    [Fact]
+    public void Granularities_without_verbose_json_are_rejected_with_param_timestamp_granularities()
+    {
+        using var r = Bind(("model", "m"), ("response_format", "json"), ("timestamp_granularities", "word"));
+        var e = Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true)));
+        Assert.Equal((400, "timestamp_granularities"), (e.Status, e.Param));
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Whisper, false)]
+    [InlineData(ModelKind.Gpt4oTranscribe, true)]
+    [InlineData(ModelKind.Gpt4oMiniTranscribe, true)]
+    [InlineData(ModelKind.Gpt4oTranscribeDiarize, false)]
+    public void Logprobs_only_for_gpt4o_transcribe_models(ModelKind kind, bool allowed)
+    {
+        using var r = Bind(("model", "m"), ("include", "logprobs"));
+        var check = () => RequestRules.EnsureSupported(r, Model(kind));
+        if (allowed) { check(); } else { Assert.Equal("include", Assert.Throws<ApiError>(check).Param); }
+    }
+
+    [Fact]
+    public void Logprobs_require_json_format()
+    {
+        using var r = Bind(("model", "m"), ("include", "logprobs"), ("response_format", "text"));
+        Assert.Equal("include", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oMiniTranscribe))).Param);
+    }
+
+    [Fact]
+    public void Diarize_rejects_prompt_and_others_reject_known_speakers()
+    {
+        using var withPrompt = Bind(("model", "m"), ("prompt", "hi"));
+        Assert.Equal("prompt", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(withPrompt, Model(ModelKind.Gpt4oTranscribeDiarize))).Param);
+        using var speakers = Bind(("model", "m"), ("known_speaker_names", "Ann"), ("known_speaker_references", "data:audio/wav;base64,AAAA"));
+        RequestRules.EnsureSupported(speakers, Model(ModelKind.Gpt4oTranscribeDiarize));
+        Assert.Equal("known_speaker_names", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(speakers, Model(ModelKind.Whisper))).Param);
+    }
+
+    [Fact]
+    public void More_than_four_known_speakers_is_rejected()
+    {
+        var fields = new List<(string, string)> { ("model", "m") };
+        for (int i = 0; i < 5; i++)
+        {
+            fields.Add(("known_speaker_names", $"s{i}"));
+            fields.Add(("known_speaker_references", "data:audio/wav;base64,AAAA"));
+        }
+        using var r = Bind([.. fields]);
+        Assert.Equal(400, Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribeDiarize))).Status);
+    }
+
+    [Fact]
+    public void Translation_with_gpt4o_model_is_rejected()
+    {
+        using var r = TranscriptionRequestBinder.Bind(Form(("model", "m")), TranscriptionTask.Translate);
+        Assert.Equal("model", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribe))).Param);
+    }
+
+    [Fact]
+    public void Streaming_with_subtitle_format_is_rejected_on_local_engine()
+    {
+        using var r = Bind(("model", "m"), ("response_format", "srt"), ("stream", "true"));
+        Assert.Equal("stream", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true))).Param);
+    }
+
+    [Fact]
+    public void Unknown_model_is_404_model_not_found()
+    {
+        var catalog = new ModelCatalog([Model(ModelKind.Whisper, true) with { Id = "whisper-1" }]);
+        var e = Assert.Throws<ApiError>(() => catalog.Resolve("whisper-2"));
+        Assert.Equal((404, "model", "model_not_found"), (e.Status, e.Param, e.Code));
+    }
+
+    [Fact]
+    public void Catalog_rejects_duplicate_ids_and_unknown_fallbacks()
+    {
+        var m = Model(ModelKind.Whisper, true) with { Id = "a" };
+        Assert.Throws<ModelCatalogException>(() => new ModelCatalog([m, m]));
+        Assert.Throws<ModelCatalogException>(() => new ModelCatalog([m with { Fallbacks = ["missing"] }]));
+    }
+
+    [Theory]
+    [InlineData("/models/ggml-tiny.en.bin", "whisper-tiny.en-local")]
+    [InlineData("ggml-base.bin", "whisper-base-local")]
+    [InlineData("/x/My Model!.bin", "whisper-my-model-local")]
+    [InlineData("", null)]
+    public void Descriptive_local_id_comes_from_the_model_file(string path, string? expected) =>
+        Assert.Equal(expected, ModelsOptions.DescriptiveIdFor(path));
+}
