@@ -10,7 +10,7 @@ bash scripts/setup.sh || exit 1
 apt_need ffmpeg espeak-ng sox || exit 1
 (cd tests/node && { [ -d node_modules/openai ] || npm ci --silent --no-audit --no-fund; }) || die "npm ci in tests/node failed"
 # Azurite for the pipeline tests: installed into the cache here; each test run starts its own instance
-# on free ports with a temp data folder (tests/SpeechToText.Tests/Jobs/AzuriteFixture.cs).
+# on free ports with a temp data folder (tests/SpeechToText.Tests/Fixtures/AzuriteFixture.cs).
 AZURITE_BIN="$(bash scripts/azurite.sh install)" || die "installing Azurite failed"
 export AZURITE_BIN
 # The real Bicep compiler (a NuGet package), which the deployment tests run through scripts/check-infra.sh.

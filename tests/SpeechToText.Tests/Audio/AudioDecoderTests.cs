@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Audio;
 

@@ -1,3 +1,5 @@
+using SpeechToText.Tests.Fixtures;
+
 namespace SpeechToText.Tests.Audio;
 
 public class AudioSamplesTests

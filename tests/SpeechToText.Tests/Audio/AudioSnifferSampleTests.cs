@@ -1,4 +1,5 @@
 using SpeechToText.Core.Audio;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Audio;
 

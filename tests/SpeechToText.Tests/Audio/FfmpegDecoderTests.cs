@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Audio;
 

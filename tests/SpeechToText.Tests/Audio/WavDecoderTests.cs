@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Audio;
 

@@ -2,7 +2,7 @@ extern alias bench;
 using bench::SpeechToText.Bench.Load;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 using BenchReport = bench::SpeechToText.Bench.Report;
 
 namespace SpeechToText.Tests.Bench;

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Storage;
 using SpeechToText.Core.Usage;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Deployment;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 using SpeechToText.Tests.Jobs;
 
 namespace SpeechToText.Tests.Faults;

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace SpeechToText.Tests.Faults;

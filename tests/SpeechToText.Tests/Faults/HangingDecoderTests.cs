@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.Faults;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Storage;
 using SpeechToText.Core.Transcription;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 
 namespace SpeechToText.Tests.Faults;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
-using SpeechToText.Tests.AzureOpenAI;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 using Xunit.Abstractions;
 

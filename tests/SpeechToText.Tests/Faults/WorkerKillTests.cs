@@ -1,5 +1,5 @@
 using SpeechToText.Core.Storage;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 
 namespace SpeechToText.Tests.FunctionsHost;

@@ -7,8 +7,8 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using SpeechToText.Core.Storage;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.FunctionsHost;
 
@@ -185,7 +185,7 @@ public sealed class FunctionsHostShutdownTests
     public async Task Stopping_the_host_leaves_no_host_or_worker_process()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"stt-func-stop-{Guid.NewGuid():N}");
-        var azurite = new Jobs.AzuriteFixture();
+        var azurite = new Fixtures.AzuriteFixture();
         await azurite.InitializeAsync();
         try
         {

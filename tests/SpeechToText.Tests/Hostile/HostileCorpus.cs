@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using SpeechToText.Core.Audio;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Hostile;
 

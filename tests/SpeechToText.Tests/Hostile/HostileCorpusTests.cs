@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Hostile;
 

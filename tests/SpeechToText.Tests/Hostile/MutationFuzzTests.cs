@@ -7,6 +7,7 @@ using SpeechToText.Core.Audio;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
 using Xunit.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using SpeechToText.Core.Http;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Http;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using SpeechToText.Core.Http;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Http;
 

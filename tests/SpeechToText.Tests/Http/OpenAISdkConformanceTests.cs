@@ -6,7 +6,7 @@ using OpenAI.Audio;
 using OpenAI;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Http;
 

@@ -8,7 +8,7 @@ using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Http;
 

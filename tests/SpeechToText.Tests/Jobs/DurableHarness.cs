@@ -9,7 +9,7 @@ using SpeechToText.Core;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Storage;
 using SpeechToText.Server.Durable;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Jobs;
 
@@ -50,7 +50,7 @@ public sealed class DurableHarness : IAsyncDisposable
             new KeyValuePair<string, string?>(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value)))
         {
             ["Whisper:ModelPath"] = TestModels.Test,
-            ["Audio:FfmpegPath"] = Audio.AudioSamples.BundledFfmpeg,
+            ["Audio:FfmpegPath"] = Fixtures.AudioSamples.BundledFfmpeg,
             ["Pipeline:LocalChunkTargetSeconds"] = "30",
             ["Pipeline:RetryBaseDelay"] = "00:00:00.100",
             ["Pipeline:TaskHub"] = "t" + Guid.NewGuid().ToString("N")[..12],

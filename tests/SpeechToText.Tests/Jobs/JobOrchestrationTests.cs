@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Core.Usage;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Observability;
 
 namespace SpeechToText.Tests.Jobs;
@@ -138,7 +139,7 @@ public sealed class JobOrchestrationTests(AzuriteFixture azurite)
         await using var h = await DurableHarness.StartAsync(azurite.NewStorage(), new Dictionary<string, string?>
         {
             ["AzureOpenAI:Deployments:0:Id"] = "whisper-azure",
-            ["AzureOpenAI:Deployments:0:Endpoint"] = $"http://127.0.0.1:{Infrastructure.ServerProcess.FreePort()}",
+            ["AzureOpenAI:Deployments:0:Endpoint"] = $"http://127.0.0.1:{Fixtures.ServerProcess.FreePort()}",
             ["AzureOpenAI:Deployments:0:Kind"] = "whisper",
             ["AzureOpenAI:Deployments:0:ApiKey"] = "test-key",
             ["AzureOpenAI:MaxRetries"] = "0",

@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker.Grpc;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Server.Durable;
+using SpeechToText.Tests.Fixtures;
 using P = Microsoft.DurableTask.Protobuf;
 
 namespace SpeechToText.Tests.Jobs;
@@ -25,7 +26,7 @@ public sealed class OrchestrationReplayTests(AzuriteFixture azurite)
         {
             ["Pipeline:ChunksPerBatch"] = "2",
             ["AzureOpenAI:Deployments:0:Id"] = "whisper-azure",
-            ["AzureOpenAI:Deployments:0:Endpoint"] = $"http://127.0.0.1:{Infrastructure.ServerProcess.FreePort()}",
+            ["AzureOpenAI:Deployments:0:Endpoint"] = $"http://127.0.0.1:{Fixtures.ServerProcess.FreePort()}",
             ["AzureOpenAI:Deployments:0:Kind"] = "whisper",
             ["AzureOpenAI:Deployments:0:ApiKey"] = "test-key",
             ["AzureOpenAI:MaxRetries"] = "0",

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Storage;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 using Xunit.Abstractions;
 
 namespace SpeechToText.Tests.Jobs;

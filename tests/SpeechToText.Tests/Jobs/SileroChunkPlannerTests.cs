@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Models;
-using SpeechToText.Tests.Engines;
+using SpeechToText.Tests.Backends.WhisperCpp;
+using SpeechToText.Tests.Fixtures;
 using Xunit.Abstractions;
 
 namespace SpeechToText.Tests.Jobs;

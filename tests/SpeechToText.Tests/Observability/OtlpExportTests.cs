@@ -1,7 +1,7 @@
 using System.Net;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.Observability;
 

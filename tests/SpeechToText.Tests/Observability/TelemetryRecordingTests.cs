@@ -7,9 +7,9 @@ using SpeechToText.Core.Audio;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
-using SpeechToText.Tests.Engines;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Backends.WhisperCpp;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Observability;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Storage;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Packaging;
 

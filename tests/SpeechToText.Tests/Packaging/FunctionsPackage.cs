@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Fixtures;
 
 namespace SpeechToText.Tests.Packaging;
 

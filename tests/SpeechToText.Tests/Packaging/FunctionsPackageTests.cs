@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
-using SpeechToText.Tests.Infrastructure;
 
 namespace SpeechToText.Tests.Packaging;
 

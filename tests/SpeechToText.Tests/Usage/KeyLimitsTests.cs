@@ -1,6 +1,7 @@
 using System.Net;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
 using static SpeechToText.Tests.Usage.UsageCalls;
 

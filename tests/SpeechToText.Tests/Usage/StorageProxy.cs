@@ -17,7 +17,7 @@ internal sealed class StorageProxy : IAsyncDisposable
     public StorageProxy(int targetPort)
     {
         _target = targetPort;
-        Port = Infrastructure.ServerProcess.FreePort();
+        Port = Fixtures.ServerProcess.FreePort();
     }
 
     public int Port { get; }

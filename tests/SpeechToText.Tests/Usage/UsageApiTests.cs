@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using SpeechToText.Core.Usage;
-using SpeechToText.Tests.AzureOpenAI;
-using SpeechToText.Tests.Infrastructure;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using static SpeechToText.Tests.Usage.UsageCalls;
 
 namespace SpeechToText.Tests.Usage;
@@ -83,7 +83,7 @@ public sealed class UsageApiTests
             new Dictionary<string, string?> { ["Whisper__ModelPath"] = TestModels.Test, ["Usage__LocalDirectory"] = folder }));
         using var leave = new CancellationTokenSource();
         // The rest of the body never comes: the client gives up halfway.
-        var slow = await SlowContent.FromAsync(Http.Multipart.Form(Audio.AudioSamples.Shared.Wav16kMonoS16), Task.Delay(Timeout.Infinite, leave.Token));
+        var slow = await SlowContent.FromAsync(Http.Multipart.Form(Fixtures.AudioSamples.Shared.Wav16kMonoS16), Task.Delay(Timeout.Infinite, leave.Token));
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/transcriptions") { Content = slow };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", UserKey);
         var upload = server.Client.SendAsync(request, leave.Token);

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Http;
 
 namespace SpeechToText.Tests.Usage;
@@ -127,7 +128,7 @@ internal static class UsageCalls
         }
     }
 
-    public static async Task WaitForLogAsync(Infrastructure.ServerProcess server, string text, TimeSpan timeout)
+    public static async Task WaitForLogAsync(Fixtures.ServerProcess server, string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!server.Logs.Contains(text, StringComparison.Ordinal))

@@ -3,7 +3,8 @@ using System.Text.Json;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Audio;
-using SpeechToText.Tests.AzureOpenAI;
+using SpeechToText.Tests.Backends.AzureOpenAI;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 using static SpeechToText.Tests.Usage.UsageCalls;
 
@@ -111,9 +112,9 @@ public sealed class UsageMeteringTests(AzuriteFixture azurite)
     {
         var container = NewContainer();
         var settings = StorageSettings(container);
-        settings["Whisper__ModelPath"] = Infrastructure.TestModels.Test;
+        settings["Whisper__ModelPath"] = Fixtures.TestModels.Test;
         settings["Usage__FlushInterval"] = "00:10:00"; // nothing is written before the shutdown
-        var server = await Infrastructure.ServerProcess.StartAsync(settings);
+        var server = await Fixtures.ServerProcess.StartAsync(settings);
         await using (server)
         {
             Assert.Equal(HttpStatusCode.OK, (await TranscribeAsync(server.Client, null)).StatusCode);
@@ -138,11 +139,11 @@ public sealed class UsageMeteringTests(AzuriteFixture azurite)
         var container = NewContainer();
         var settings = StorageSettings(container);
         settings["Storage__ConnectionString"] = azurite.ConnectionString.Replace($":{blobPort}/", $":{proxy.Port}/", StringComparison.Ordinal);
-        settings["Whisper__ModelPath"] = Infrastructure.TestModels.Test;
+        settings["Whisper__ModelPath"] = Fixtures.TestModels.Test;
         settings["Usage__RetryBaseDelay"] = "00:00:00.200";
         settings["Usage__RetryMaxDelay"] = "00:00:01";
         settings["Usage__FlushTimeout"] = "00:00:02";
-        await using var server = await Infrastructure.ServerProcess.StartAsync(settings);
+        await using var server = await Fixtures.ServerProcess.StartAsync(settings);
 
         // Storage is down from the start: the requests do not wait for it.
         var withoutStorage = new List<TimeSpan>();

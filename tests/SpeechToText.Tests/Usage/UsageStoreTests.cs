@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Usage;
 using SpeechToText.Tests.Audio;
+using SpeechToText.Tests.Fixtures;
 using SpeechToText.Tests.Jobs;
 using static SpeechToText.Tests.Usage.UsageCalls;
 
