@@ -203,7 +203,8 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
                 return null;
             }
             var before = vad.SamplesScanned;
-            var regions = vad.Detect(samples, start, end, cancellationToken.ThrowIfCancellationRequested);
+            // A search window is short (ChunkLimits.SearchWindowSeconds): one block, one lead-in, as cheap as the VAD gets.
+            var regions = vad.Detect(samples, start, end, cancellationToken.ThrowIfCancellationRequested, blockSamples: Math.Max(1, end - start));
             Interlocked.Add(ref _vadSamplesScanned, vad.SamplesScanned - before);
             return SpeechRegions.ToSamples(regions, start, end, SampleRate);
         }

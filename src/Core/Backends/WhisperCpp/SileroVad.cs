@@ -72,20 +72,22 @@ internal sealed class SileroVad : IDisposable
 
     /// <summary>
     /// The speech in samples [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="samples"/>, in
-    /// centiseconds from sample 0. <paramref name="betweenBlocks"/> runs before each block and may throw to stop.
-    /// Throws <see cref="VadFailedException"/> when whisper.cpp reports a failure.
+    /// centiseconds from sample 0, scanned in blocks of <paramref name="blockSamples"/> (default
+    /// <see cref="BlockSamples"/>; each block costs one lead-in more). <paramref name="betweenBlocks"/> runs before each
+    /// block and may throw to stop. Throws <see cref="VadFailedException"/> when whisper.cpp reports a failure.
     /// </summary>
-    public unsafe List<SpeechRegion> Detect(ReadOnlySpan<float> samples, int start, int end, Action? betweenBlocks = null)
+    public unsafe List<SpeechRegion> Detect(ReadOnlySpan<float> samples, int start, int end, Action? betweenBlocks = null, int blockSamples = BlockSamples)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, samples.Length);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSamples);
         var regions = new List<SpeechRegion>();
         var maxRegionCs = _params.MaxSpeechDurationS * 100.0;
-        for (int offset = start; offset < end; offset += BlockSamples)
+        for (int offset = start; offset < end; offset += blockSamples)
         {
             betweenBlocks?.Invoke();
             int from = offset - Math.Min(offset, LeadInSamples);
-            int length = Math.Min(BlockSamples, end - offset) + (offset - from);
+            int length = Math.Min(blockSamples, end - offset) + (offset - from);
             IntPtr raw;
             fixed (float* pcm = samples.Slice(from, length))
             {
