@@ -30,17 +30,17 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
     {
         if (upload.Length == 0)
         {
-            throw ApiError.InvalidFileFormat("the file is empty");
+            throw ApiException.InvalidFileFormat("the file is empty");
         }
         var container = await SniffAsync(upload, cancellationToken).ConfigureAwait(false);
         if (container == AudioContainer.Unknown)
         {
-            throw ApiError.InvalidFileFormat("the content is not audio in a supported container");
+            throw ApiException.InvalidFileFormat("the content is not audio in a supported container");
         }
 
         if (!await _decodes.WaitAsync(_options.DecodeTimeout, cancellationToken).ConfigureAwait(false))
         {
-            throw ApiError.Busy($"All {_options.MaxConcurrentDecodes} audio decoders stayed busy for {_options.DecodeTimeout.TotalSeconds:0} s; retry later.",
+            throw ApiException.Busy($"All {_options.MaxConcurrentDecodes} audio decoders stayed busy for {_options.DecodeTimeout.TotalSeconds:0} s; retry later.",
                 TimeSpan.FromSeconds(5));
         }
         DecodedAudio audio;
@@ -58,11 +58,11 @@ public sealed class AudioDecoder(WavDecoder wavDecoder, FfmpegDecoder ffmpegDeco
         }
         if (audio.Samples.Length < MinimumSamples)
         {
-            throw ApiError.AudioTooShort(audio.DurationSeconds);
+            throw ApiException.AudioTooShort(audio.DurationSeconds);
         }
         if (audio.Samples.Length > _options.MaxSamples)
         {
-            throw AudioErrors.AudioTooLong(_options.MaxAudioDuration);
+            throw ApiException.AudioTooLong(_options.MaxAudioDuration);
         }
         return audio;
     }

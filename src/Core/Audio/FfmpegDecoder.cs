@@ -38,11 +38,11 @@ public sealed class FfmpegDecoder(IOptions<AudioOptions> options, ILogger<Ffmpeg
 
     public async Task<DecodedAudio> DecodeAsync(AudioUpload upload, AudioContainer container, CancellationToken cancellationToken)
     {
-        string demuxer = DemuxerFor(container) ?? throw ApiError.InvalidFileFormat("the file is not a recognised audio container");
+        string demuxer = DemuxerFor(container) ?? throw ApiException.InvalidFileFormat("the file is not a recognised audio container");
         string ffmpeg = _options.FfmpegPath;
         if (!File.Exists(ffmpeg))
         {
-            throw AudioErrors.DecoderUnavailable($"ffmpeg was not found at '{ffmpeg}' (set Audio:FfmpegPath or FFMPEG_PATH).");
+            throw ApiException.DecoderUnavailable($"ffmpeg was not found at '{ffmpeg}' (set Audio:FfmpegPath or FFMPEG_PATH).");
         }
 
         FileStream? seekableCopy = null;
@@ -116,7 +116,7 @@ public sealed class FfmpegDecoder(IOptions<AudioOptions> options, ILogger<Ffmpeg
         }
         catch (Win32Exception e)
         {
-            throw AudioErrors.DecoderUnavailable($"ffmpeg at '{ffmpeg}' could not be started ({e.Message}).");
+            throw ApiException.DecoderUnavailable($"ffmpeg at '{ffmpeg}' could not be started ({e.Message}).");
         }
 
         using var timeout = new CancellationTokenSource(_options.DecodeTimeout);
@@ -143,21 +143,21 @@ public sealed class FfmpegDecoder(IOptions<AudioOptions> options, ILogger<Ffmpeg
         if (stopped)
         {
             _logger.LogWarning("ffmpeg ({Demuxer}) was killed after the decode limit of {Timeout}", demuxer, _options.DecodeTimeout);
-            throw AudioErrors.DecodeTimeout(_options.DecodeTimeout);
+            throw ApiException.DecodeTimeout(_options.DecodeTimeout);
         }
         if (output.LimitExceeded)
         {
-            throw AudioErrors.AudioTooLong(_options.MaxAudioDuration);
+            throw ApiException.AudioTooLong(_options.MaxAudioDuration);
         }
         string stderr = CleanStderr(await stderrTask.ConfigureAwait(false), inputPath);
         if (process.ExitCode != 0)
         {
             _logger.LogDebug("ffmpeg ({Demuxer}) exited with {ExitCode}: {Stderr}", demuxer, process.ExitCode, stderr);
-            throw ApiError.InvalidFileFormat(stderr.Length > 0 ? $"the {demuxer} decoder failed: {stderr}" : $"the {demuxer} decoder failed");
+            throw ApiException.InvalidFileFormat(stderr.Length > 0 ? $"the {demuxer} decoder failed: {stderr}" : $"the {demuxer} decoder failed");
         }
         if (output.Count == 0)
         {
-            throw ApiError.InvalidFileFormat($"no audio could be decoded from the {demuxer} data" + (stderr.Length > 0 ? $": {stderr}" : ""));
+            throw ApiException.InvalidFileFormat($"no audio could be decoded from the {demuxer} data" + (stderr.Length > 0 ? $": {stderr}" : ""));
         }
         _logger.LogDebug("ffmpeg decoded {Seconds:0.00} s of {Demuxer} audio in {Elapsed} ms", output.Count / (double)DecodedAudio.SampleRate,
             demuxer, stopwatch.ElapsedMilliseconds);

@@ -28,7 +28,7 @@ public sealed class WavDecoder(IOptions<AudioOptions> options)
         }
         if (header.Duration > _options.MaxAudioDuration)
         {
-            throw AudioErrors.AudioTooLong(_options.MaxAudioDuration);
+            throw ApiException.AudioTooLong(_options.MaxAudioDuration);
         }
         long frames = header.FrameCount;
         var mono = new float[frames];

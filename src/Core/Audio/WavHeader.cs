@@ -36,7 +36,7 @@ public sealed record WavHeader(
 
     /// <summary>
     /// Reads the header from the start of <paramref name="stream"/> (which must be seekable) and leaves
-    /// the stream positioned at the first sample. Throws <see cref="ApiError"/> invalid_file_format.
+    /// the stream positioned at the first sample. Throws <see cref="ApiException"/> invalid_file_format.
     /// </summary>
     public static WavHeader Read(Stream stream)
     {
@@ -134,7 +134,7 @@ public sealed record WavHeader(
     private static bool TryReadExactly(Stream stream, Span<byte> destination) =>
         stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false) == destination.Length;
 
-    internal static ApiError Invalid(string detail) => ApiError.InvalidFileFormat($"WAV: {detail}");
+    internal static ApiException Invalid(string detail) => ApiException.InvalidFileFormat($"WAV: {detail}");
 
     private readonly record struct FormatChunk(WavEncoding Encoding, int Tag, int Channels, int SampleRate, int BitsPerSample, int BlockAlign)
     {

@@ -18,21 +18,21 @@ public static class ApiErrorMapper
     /// storage front end are usually seconds long.</summary>
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(10);
 
-    public static ApiError FromException(Exception e, ILogger logger) => e switch
+    public static ApiException FromException(Exception e, ILogger logger) => e switch
     {
-        ApiError api => api,
+        ApiException api => api,
         IOException io when IsDiskFull(io) => DiskFull(io, logger),
         // Storage that does not answer (refused, reset or timed out through all of the SDK's retries) is the
         // server's trouble and temporary, whichever endpoint read it: 503 with Retry-After, not a 500.
-        _ when IsStorageUnreachable(e) => new ApiError(StatusCodes.Status503ServiceUnavailable,
-            "Storage cannot be reached right now; please retry later.", ApiError.ServerError, null, "storage_unavailable", StorageRetryAfter, e),
+        _ when IsStorageUnreachable(e) => ApiException.Unavailable("Storage cannot be reached right now; please retry later.", "storage_unavailable",
+            retryAfter: StorageRetryAfter, type: ApiException.ServerError, inner: e),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            new ApiError(413, "The request body is larger than the server accepts.", ApiError.InvalidRequest, "file", "file_too_large"),
+            ApiException.PayloadTooLarge("The request body is larger than the server accepts.", "file", "file_too_large"),
         BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
-            new ApiError(408, "The request body was not received in time.", ApiError.InvalidRequest, null, "upload_timeout"),
-        BadHttpRequestException bad => new ApiError(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400,
-            $"Bad request: {bad.Message}", ApiError.InvalidRequest, null, "invalid_request"),
-        TimeoutException => new ApiError(504, "The operation timed out.", ApiError.ServerError, null, "timeout"),
+            ApiException.RequestTimeout("The request body was not received in time.", "upload_timeout"),
+        BadHttpRequestException bad => ApiException.WithStatus(bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
+            $"Bad request: {bad.Message}", null, "invalid_request"),
+        TimeoutException => ApiException.Timeout("The operation timed out.", "timeout"),
         _ => Unexpected(e, logger),
     };
 
@@ -51,17 +51,16 @@ public static class ApiErrorMapper
         _ => false,
     };
 
-    private static ApiError DiskFull(IOException e, ILogger logger)
+    private static ApiException DiskFull(IOException e, ILogger logger)
     {
         // The operator needs the folder (it is in the message); the client must not see server paths.
         logger.LogError("Temp storage is full, requests are refused with 503 until space returns: {Message}", e.Message);
-        return ApiError.InsufficientStorage(DiskFullRetryAfter);
+        return ApiException.InsufficientStorage(DiskFullRetryAfter);
     }
 
-    private static ApiError Unexpected(Exception e, ILogger logger)
+    private static ApiException Unexpected(Exception e, ILogger logger)
     {
         logger.LogError(e, "Unhandled error");
-        return new ApiError(500, "The server had an error while processing your request. Sorry about that!", ApiError.ServerError,
-            null, "internal_error");
+        return ApiException.Internal("The server had an error while processing your request. Sorry about that!", "internal_error");
     }
 }

@@ -45,9 +45,9 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
             var status = context.Response.StatusCode;
             await ErrorResponse.WriteAsync(context, status switch
             {
-                404 => new ApiError(404, $"Invalid URL ({context.Request.Method} {context.Request.Path}).", ApiError.InvalidRequest, null, "not_found"),
-                405 => new ApiError(405, $"Method {context.Request.Method} is not allowed on {context.Request.Path}.", ApiError.InvalidRequest, null, "method_not_allowed"),
-                _ => new ApiError(status, $"Request failed with status {status}.", status >= 500 ? ApiError.ServerError : ApiError.InvalidRequest),
+                StatusCodes.Status404NotFound => ApiException.NotFound($"Invalid URL ({context.Request.Method} {context.Request.Path}).", "not_found"),
+                StatusCodes.Status405MethodNotAllowed => ApiException.MethodNotAllowed($"Method {context.Request.Method} is not allowed on {context.Request.Path}."),
+                _ => ApiException.WithStatus(status, $"Request failed with status {status}."),
             }).ConfigureAwait(false);
         }
     }

@@ -6,23 +6,23 @@ using SpeechToText.Core.Transcription;
 namespace SpeechToText.Core.Http;
 
 /// <summary>
-/// Requires an API key on every route except /health when keys are configured, so an unknown path answers
-/// 401 before 404 and reveals nothing to callers without a key.
+/// Requires an API key on every route not marked <see cref="ApiEndpointInfo.OpenWithoutKey"/> (/health) when keys are
+/// configured, so an unknown path answers 401 before 404 and reveals nothing to callers without a key. The caller
+/// becomes <see cref="HttpContext.User"/>: a principal with the key's id and, for admin keys, the admin role.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (validator.Enabled && !context.Request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase))
+        if (validator.Enabled && ApiEndpointInfo.Of(context)?.OpenWithoutKey != true)
         {
             var key = validator.Authenticate(context.Request);
             if (key is null)
             {
-                await ErrorResponse.WriteAsync(context, ApiError.InvalidApiKey()).ConfigureAwait(false);
+                await ErrorResponse.WriteAsync(context, ApiException.InvalidApiKey()).ConfigureAwait(false);
                 return;
             }
-            context.Items[ApiKeyValidator.KeyIdItem] = key.EffectiveId;
-            context.Items[ApiKeyValidator.AdminItem] = key.Admin;
+            context.User = ApiKeyValidator.Principal(key);
         }
         await next(context).ConfigureAwait(false);
     }

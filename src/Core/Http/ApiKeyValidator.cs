@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -12,9 +13,12 @@ namespace SpeechToText.Core.Http;
 /// </summary>
 public sealed class ApiKeyValidator
 {
-    public const string KeyIdItem = "stt.key_id";
+    /// <summary>The authentication type of a caller's identity, and the claim that carries its key id.</summary>
+    public const string AuthenticationType = "ApiKey";
 
-    public const string AdminItem = "stt.key_admin";
+    public const string KeyIdClaim = "stt.key_id";
+
+    public const string AdminRole = "admin";
 
     /// <summary>The caller's id when auth is off (loopback-only dev mode).</summary>
     public const string AnonymousId = "anonymous";
@@ -33,10 +37,21 @@ public sealed class ApiKeyValidator
 
     /// <summary>Who is calling, for usage and limits: the key's id, or <see cref="AnonymousId"/> / <see cref="UnauthenticatedId"/>.</summary>
     public string CallerId(HttpContext context) =>
-        !Enabled ? AnonymousId : context.Items[KeyIdItem] as string ?? UnauthenticatedId;
+        !Enabled ? AnonymousId : context.User.FindFirst(KeyIdClaim)?.Value ?? UnauthenticatedId;
 
     /// <summary>Whether the caller may read every key's usage: an admin key, or anyone when auth is off (loopback only).</summary>
-    public bool IsAdmin(HttpContext context) => !Enabled || context.Items[AdminItem] is true;
+    public bool IsAdmin(HttpContext context) => !Enabled || context.User.IsInRole(AdminRole);
+
+    /// <summary>The authenticated caller of a matching key: its id as <see cref="KeyIdClaim"/>, admin keys in <see cref="AdminRole"/>.</summary>
+    public static ClaimsPrincipal Principal(ApiKeyEntry key)
+    {
+        var claims = new List<Claim> { new(KeyIdClaim, key.EffectiveId) };
+        if (key.Admin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, AdminRole));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthenticationType, KeyIdClaim, ClaimTypes.Role));
+    }
 
     /// <summary>The matching key, or null.</summary>
     public ApiKeyEntry? Authenticate(HttpRequest request)

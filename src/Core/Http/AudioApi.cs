@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Models;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Http;
 
@@ -30,18 +31,27 @@ public static class AudioApi
 
     public static IEndpointRouteBuilder MapAudioApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(TranscriptionsPath, (HttpContext ctx, TranscriptionHandler handler) => handler.HandleAsync(ctx, TranscriptionTask.Transcribe));
-        endpoints.MapPost(TranslationsPath, (HttpContext ctx, TranscriptionHandler handler) => handler.HandleAsync(ctx, TranscriptionTask.Translate));
+        endpoints.MapPost(TranscriptionsPath, (HttpContext ctx, TranscriptionHandler handler) => handler.HandleAsync(ctx, TranscriptionTask.Transcribe))
+            .WithMetadata(ApiEndpointInfo.Metered(UsageRecord.Transcription));
+        endpoints.MapPost(TranslationsPath, (HttpContext ctx, TranscriptionHandler handler) => handler.HandleAsync(ctx, TranscriptionTask.Translate))
+            .WithMetadata(ApiEndpointInfo.Metered(UsageRecord.Translation));
         endpoints.MapGet("/v1/models", (HttpContext ctx, ModelsEndpoints models) => models.ListAsync(ctx));
         endpoints.MapGet("/v1/models/{id}", (HttpContext ctx, ModelsEndpoints models, string id) => models.OneAsync(ctx, id));
-        endpoints.MapGet("/health", (HttpContext ctx, ModelsEndpoints models) => models.HealthAsync(ctx));
+        endpoints.MapGet("/health", (HttpContext ctx, ModelsEndpoints models) => models.HealthAsync(ctx)).WithMetadata(ApiEndpointInfo.Open);
         return endpoints;
     }
 
     /// <summary>
     /// Runs one endpoint behind <see cref="ApiPipeline"/>, for hosts whose HTTP entry points are not ASP.NET Core
-    /// endpoints (Azure Functions, whose CORS is the platform's, so Cors:AllowedOrigins does not apply there).
+    /// endpoints (Azure Functions, whose CORS is the platform's, so Cors:AllowedOrigins does not apply there), with the
+    /// <see cref="ApiEndpointInfo"/> an ASP.NET Core endpoint would carry as metadata.
     /// </summary>
-    public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint) =>
-        ApiPipeline.Build(ctx.RequestServices, endpoint)(ctx);
+    public static Task InvokeAsync(HttpContext ctx, RequestDelegate endpoint, ApiEndpointInfo? info = null)
+    {
+        if (info is not null)
+        {
+            ctx.Features.Set(info);
+        }
+        return ApiPipeline.Build(ctx.RequestServices, endpoint)(ctx);
+    }
 }

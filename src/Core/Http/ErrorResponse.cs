@@ -5,11 +5,11 @@ using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Core.Http;
 
-/// <summary>An <see cref="ApiError"/> as an HTTP response: status, Retry-After and other headers, the envelope.</summary>
+/// <summary>An <see cref="ApiException"/> as an HTTP response: status, Retry-After and other headers, the envelope.</summary>
 public static class ErrorResponse
 {
     /// <summary>Writes the envelope with its status (and Retry-After) unless the response has already started.</summary>
-    public static async Task WriteAsync(HttpContext context, ApiError error)
+    public static async Task WriteAsync(HttpContext context, ApiException error)
     {
         var response = context.Response;
         if (response.HasStarted)

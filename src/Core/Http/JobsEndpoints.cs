@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using SpeechToText.Core.Jobs;
@@ -21,7 +20,7 @@ public sealed class JobsEndpoints(JobStatusReader reader, JobStatusDocuments doc
     {
         if (ctx.Request.Query["input"].ToString() is not { Length: > 0 } input)
         {
-            throw ApiError.MissingField("input");
+            throw ApiException.MissingField("input");
         }
         var status = await reader.FindByInputAsync(client, input, ctx.RequestAborted).ConfigureAwait(false);
         await WriteAsync(ctx, status ?? throw NotFound($"No transcription job for input '{input}'.")).ConfigureAwait(false);
@@ -59,8 +58,7 @@ public sealed class JobsEndpoints(JobStatusReader reader, JobStatusDocuments doc
         var status = await reader.GetAsync(client, id, ctx.RequestAborted).ConfigureAwait(false) ?? throw NotFound($"No transcription job with id '{id}'.");
         if (!JobStates.IsFinal(status.State))
         {
-            throw new ApiError((int)HttpStatusCode.Conflict, $"Job '{id}' is {status.State}; cancel it first (POST /v1/transcription-jobs/{id}/cancel).",
-                ApiError.InvalidRequest, null, "job_running");
+            throw ApiException.Conflict($"Job '{id}' is {status.State}; cancel it first (POST /v1/transcription-jobs/{id}/cancel).", "job_running");
         }
         await housekeeping.PurgeJobAsync(client, id, ctx.RequestAborted).ConfigureAwait(false);
         var body = TranscriptionWriter.Json(w =>
@@ -80,11 +78,11 @@ public sealed class JobsEndpoints(JobStatusReader reader, JobStatusDocuments doc
     {
         if (!keys.IsAdmin(ctx))
         {
-            throw new ApiError(403, $"This key may not {what}: it needs Auth:Keys:N:Admin=true.", "permission_error", null, "insufficient_permissions");
+            throw ApiException.NotAdmin(what);
         }
     }
 
-    private static ApiError NotFound(string message) => new((int)HttpStatusCode.NotFound, message, ApiError.InvalidRequest, null, "job_not_found");
+    private static ApiException NotFound(string message) => ApiException.NotFound(message, "job_not_found");
 
     private static async Task WriteAsync(HttpContext ctx, JobStatus status)
     {

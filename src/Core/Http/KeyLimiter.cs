@@ -138,8 +138,8 @@ public sealed class KeyLimiter
         }
     }
 
-    private static ApiError Refused(string message, string code, TimeSpan retryAfter, Dictionary<string, string> headers) =>
-        new(429, message, ApiError.RateLimit, null, code, retryAfter) { Headers = headers };
+    private static ApiException Refused(string message, string code, TimeSpan retryAfter, Dictionary<string, string> headers) =>
+        ApiException.RateLimited(message, code, retryAfter, headers);
 
     private static Dictionary<string, string> RequestHeaders(int limit, int remaining, TimeSpan reset) => new()
     {

@@ -36,7 +36,7 @@ public sealed class MultipartForm : IAsyncDisposable
         }
         if (list.Count > 1)
         {
-            throw ApiError.BadRequest($"The parameter '{name}' was sent {list.Count} times; send it once.", name, "duplicate_parameter");
+            throw ApiException.BadRequest($"The parameter '{name}' was sent {list.Count} times; send it once.", name, "duplicate_parameter");
         }
         return list[0];
     }
@@ -49,7 +49,7 @@ public sealed class MultipartForm : IAsyncDisposable
     /// <summary>Hands the upload over to the caller (so disposing the form no longer deletes it).</summary>
     public AudioUpload TakeFile()
     {
-        var f = File ?? throw ApiError.MissingField("file");
+        var f = File ?? throw ApiException.MissingField("file");
         File = null;
         return f;
     }

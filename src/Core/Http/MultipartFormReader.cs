@@ -11,7 +11,7 @@ namespace SpeechToText.Core.Http;
 /// <summary>
 /// Streams a multipart/form-data request body: fields into memory (size-capped), the file part into an
 /// <see cref="AudioUpload"/> (memory up to a threshold, then a temp file), enforcing the upload limit while
-/// reading, so nothing past it is ever buffered. Every malformed body becomes a 400/413 <see cref="ApiError"/>.
+/// reading, so nothing past it is ever buffered. Every malformed body becomes a 400/413 <see cref="ApiException"/>.
 /// </summary>
 public static class MultipartFormReader
 {
@@ -33,14 +33,14 @@ public static class MultipartFormReader
             {
                 if (++parts > options.MaxParts)
                 {
-                    throw ApiError.BadRequest($"The request has more than {options.MaxParts} multipart parts.", null, "too_many_parts");
+                    throw ApiException.BadRequest($"The request has more than {options.MaxParts} multipart parts.", null, "too_many_parts");
                 }
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var parsed)
                     || parsed is not { } disposition
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                     || StringSegment.IsNullOrEmpty(disposition.Name))
                 {
-                    throw ApiError.BadRequest("Each multipart part needs a 'Content-Disposition: form-data; name=\"...\"' header.", null, "invalid_multipart");
+                    throw ApiException.BadRequest("Each multipart part needs a 'Content-Disposition: form-data; name=\"...\"' header.", null, "invalid_multipart");
                 }
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).ToString();
                 if (name.EndsWith("[]", StringComparison.Ordinal))
@@ -51,7 +51,7 @@ public static class MultipartFormReader
                 {
                     if (form.File is not null)
                     {
-                        throw ApiError.BadRequest("Only one 'file' part may be sent.", "file", "duplicate_parameter");
+                        throw ApiException.BadRequest("Only one 'file' part may be sent.", "file", "duplicate_parameter");
                     }
                     var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.ToString()
                         : HeaderUtilities.RemoveQuotes(disposition.FileName).ToString();
@@ -78,7 +78,7 @@ public static class MultipartFormReader
             {
                 throw TooLarge(options.MaxUploadBytes, options);
             }
-            throw ApiError.BadRequest(e switch
+            throw ApiException.BadRequest(e switch
             {
                 InvalidDataException => $"The multipart body is malformed: {e.Message}",
                 // Kestrel's own complaint about the HTTP framing (a bad chunk size, a body shorter than
@@ -94,21 +94,21 @@ public static class MultipartFormReader
         }
     }
 
-    internal static ApiError TooLarge(long limit, ApiOptions options) => new(StatusCodes.Status413PayloadTooLarge,
+    internal static ApiException TooLarge(long limit, ApiOptions options) => new(StatusCodes.Status413PayloadTooLarge,
         $"Maximum content size limit ({limit} bytes) exceeded." + (options.LargeFileHint is { Length: > 0 } hint ? " " + hint : ""),
-        ApiError.InvalidRequest, "file", "file_too_large");
+        ApiException.InvalidRequest, "file", "file_too_large");
 
     private static string GetBoundary(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media)
             || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            throw ApiError.BadRequest("The request must be multipart/form-data with a 'file' part and a 'model' field.", null, "invalid_content_type");
+            throw ApiException.BadRequest("The request must be multipart/form-data with a 'file' part and a 'model' field.", null, "invalid_content_type");
         }
         var boundary = HeaderUtilities.RemoveQuotes(media.Boundary);
         if (StringSegment.IsNullOrEmpty(boundary) || boundary.Length > 200)
         {
-            throw ApiError.BadRequest("The multipart/form-data Content-Type has no valid boundary.", null, "invalid_content_type");
+            throw ApiException.BadRequest("The multipart/form-data Content-Type has no valid boundary.", null, "invalid_content_type");
         }
         return boundary.ToString();
     }
@@ -122,7 +122,7 @@ public static class MultipartFormReader
         {
             if (collected.Length + read > maxBytes)
             {
-                throw ApiError.BadRequest($"The parameter '{name}' is larger than {maxBytes} bytes.", name, "field_too_large");
+                throw ApiException.BadRequest($"The parameter '{name}' is larger than {maxBytes} bytes.", name, "field_too_large");
             }
             collected.Write(buffer, 0, read);
         }
@@ -132,7 +132,7 @@ public static class MultipartFormReader
         }
         catch (DecoderFallbackException)
         {
-            throw ApiError.BadRequest($"The parameter '{name}' is not valid UTF-8.", name, "invalid_value");
+            throw ApiException.BadRequest($"The parameter '{name}' is not valid UTF-8.", name, "invalid_value");
         }
     }
 

@@ -78,8 +78,7 @@ public sealed class TranscriptionHandler(
         }
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {
-            throw new ApiError(StatusCodes.Status408RequestTimeout,
-                $"The request body was not received within {_options.UploadTimeout.TotalSeconds:0} s.", ApiError.InvalidRequest, "file", "upload_timeout");
+            throw ApiException.RequestTimeout($"The request body was not received within {_options.UploadTimeout.TotalSeconds:0} s.", "upload_timeout", "file");
         }
         await using (form.ConfigureAwait(false))
         {
@@ -145,7 +144,7 @@ public sealed class TranscriptionHandler(
         }
         catch (Exception e) when (response.HasStarted && !aborted.IsCancellationRequested)
         {
-            var error = e as ApiError ?? ApiErrorMapper.FromException(e, logger);
+            var error = e as ApiException ?? ApiErrorMapper.FromException(e, logger);
             RequestUsage.Of(context)?.Failed(error);
             await response.Body.WriteAsync(TranscriptionWriter.ErrorEvent(error), aborted).ConfigureAwait(false);
             await response.Body.WriteAsync(TranscriptionWriter.DoneSentinel, aborted).ConfigureAwait(false);
@@ -190,7 +189,7 @@ public sealed class TranscriptionHandler(
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         logger.LogInformation("{Task} model={Model} backend={Backend} format={Format} stream={Stream} audio={AudioSeconds:0.00}s bytes={Bytes} key={KeyId} elapsed={ElapsedMs:0}ms",
             request.Task, request.Model, routed.Backend, request.ResponseFormat.ToWire(), request.Stream, routed.Result.Duration, request.File.Length,
-            context.Items[ApiKeyValidator.KeyIdItem] ?? "-", elapsedMs);
+            context.User.FindFirst(ApiKeyValidator.KeyIdClaim)?.Value ?? "-", elapsedMs);
     }
 
     private sealed class ChannelObserver(ChannelWriter<byte[]> writer) : ITranscriptionObserver

@@ -16,19 +16,19 @@ public static class TranscriptionRequestBinder
     {
         if (form.File is null)
         {
-            throw ApiError.MissingField("file");
+            throw ApiException.MissingField("file");
         }
         var model = form.Get("model");
         if (string.IsNullOrWhiteSpace(model))
         {
-            throw ApiError.MissingField("model");
+            throw ApiException.MissingField("model");
         }
 
         var formatText = form.Get("response_format");
         var format = ResponseFormat.Json;
         if (!string.IsNullOrEmpty(formatText) && !ResponseFormats.TryParse(formatText, out format))
         {
-            throw ApiError.BadRequest(
+            throw ApiException.BadRequest(
                 $"Invalid value for 'response_format': '{Clip(formatText)}'. Supported values are: 'json', 'text', 'srt', 'verbose_json', 'vtt' and 'diarized_json'.",
                 "response_format");
         }
@@ -39,7 +39,7 @@ public static class TranscriptionRequestBinder
             && (!float.TryParse(temperatureText, NumberStyles.Float, CultureInfo.InvariantCulture, out temperature)
                 || !float.IsFinite(temperature) || temperature < 0 || temperature > 1))
         {
-            throw ApiError.BadRequest($"Invalid 'temperature': '{Clip(temperatureText)}'. Expected a number between 0 and 1.", "temperature");
+            throw ApiException.BadRequest($"Invalid 'temperature': '{Clip(temperatureText)}'. Expected a number between 0 and 1.", "temperature");
         }
 
         string? language = null;
@@ -47,7 +47,7 @@ public static class TranscriptionRequestBinder
         if (!string.IsNullOrWhiteSpace(languageText))
         {
             language = WhisperLanguages.NormalizeToCode(languageText)
-                ?? throw ApiError.BadRequest(
+                ?? throw ApiException.BadRequest(
                     $"Invalid language '{Clip(languageText)}'. Language parameter must be specified in ISO-639-1 format.", "language");
         }
 
@@ -58,7 +58,7 @@ public static class TranscriptionRequestBinder
             {
                 "word" => TimestampGranularity.Word,
                 "segment" => TimestampGranularity.Segment,
-                _ => throw ApiError.BadRequest(
+                _ => throw ApiException.BadRequest(
                     $"Invalid value for 'timestamp_granularities': '{Clip(g)}'. Supported values are: 'word' and 'segment'.",
                     "timestamp_granularities"),
             };
@@ -69,20 +69,20 @@ public static class TranscriptionRequestBinder
         {
             includeLogprobs |= inc == "logprobs"
                 ? true
-                : throw ApiError.BadRequest($"Invalid value for 'include': '{Clip(inc)}'. Supported values are: 'logprobs'.", "include");
+                : throw ApiException.BadRequest($"Invalid value for 'include': '{Clip(inc)}'. Supported values are: 'logprobs'.", "include");
         }
 
         var streamText = form.Get("stream");
         bool stream = false;
         if (!string.IsNullOrEmpty(streamText) && !TryParseBool(streamText, out stream))
         {
-            throw ApiError.BadRequest($"Invalid value for 'stream': '{Clip(streamText)}'. Expected true or false.", "stream");
+            throw ApiException.BadRequest($"Invalid value for 'stream': '{Clip(streamText)}'. Expected true or false.", "stream");
         }
 
         var chunking = form.Get("chunking_strategy");
         if (chunking is not null && !IsValidChunkingStrategy(chunking))
         {
-            throw ApiError.BadRequest(
+            throw ApiException.BadRequest(
                 "Invalid 'chunking_strategy': expected \"auto\" or a JSON object {\"type\":\"server_vad\", ...}.", "chunking_strategy");
         }
 

@@ -12,7 +12,7 @@ public sealed class UsageEndpoint(ApiKeyValidator keys, IOptions<UsageOptions> o
     {
         if (!keys.IsAdmin(ctx))
         {
-            throw new ApiError(403, "This key may not read usage: it needs Auth:Keys:N:Admin=true.", "permission_error", null, "insufficient_permissions");
+            throw ApiException.NotAdmin("read usage");
         }
         var query = UsageQuery.Parse(ctx.Request.Query, time.GetUtcNow(), options.Value.MaxQueryDays);
         try
@@ -22,8 +22,8 @@ public sealed class UsageEndpoint(ApiKeyValidator keys, IOptions<UsageOptions> o
         }
         catch (TimeoutException)
         {
-            throw new ApiError(503, "Usage storage is not reachable right now; records are kept and written once it is.",
-                ApiError.ServerError, null, "usage_store_unavailable", TimeSpan.FromSeconds(10));
+            throw ApiException.Unavailable("Usage storage is not reachable right now; records are kept and written once it is.",
+                "usage_store_unavailable", retryAfter: TimeSpan.FromSeconds(10), type: ApiException.ServerError);
         }
         var records = new List<UsageRecord>();
         foreach (var day in query.Days)

@@ -4,7 +4,7 @@ using SpeechToText.Core.Usage;
 namespace SpeechToText.Core.Http;
 
 /// <summary>
-/// Meters the audio endpoints: every request to them, whatever its outcome (success, 4xx, 429, 5xx, the
+/// Meters the endpoints whose <see cref="ApiEndpointInfo"/> names an operation (the audio endpoints): every request to them, whatever its outcome (success, 4xx, 429, 5xx, the
 /// client leaving), leaves one usage record. Sits outside the error envelope and the key check, so it sees
 /// the status the client got. Recording only enqueues; nothing here waits for storage.
 /// </summary>
@@ -12,7 +12,7 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (OperationOf(context.Request) is not { } operation)
+        if (ApiEndpointInfo.Of(context)?.MeteredAs is not { } operation)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -29,10 +29,4 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
             recorder.Record(usage.Complete(context, keys.CallerId(context), (long)time.GetElapsedTime(started).TotalMilliseconds));
         }
     }
-
-    /// <summary>The metered operation of a request, or null when it is not a call to an audio endpoint.</summary>
-    public static string? OperationOf(HttpRequest request) => !HttpMethods.IsPost(request.Method) ? null
-        : request.Path.Equals(AudioApi.TranscriptionsPath, StringComparison.OrdinalIgnoreCase) ? UsageRecord.Transcription
-        : request.Path.Equals(AudioApi.TranslationsPath, StringComparison.OrdinalIgnoreCase) ? UsageRecord.Translation
-        : null;
 }

@@ -79,7 +79,7 @@ public static class JobRequest
         {
             return (settings, router.Validate(probe));
         }
-        catch (ApiError e)
+        catch (ApiException e)
         {
             throw new JobRejectedException(e.Message);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using SpeechToText.Core.Transcription;
 
@@ -13,8 +14,8 @@ public static partial class JobStepErrors
     public static Exception Classify(Exception e) => e switch
     {
         TransientJobStepException or PermanentJobStepException => e,
-        ApiError { Status: 408 or 429 or >= 500 } api => new TransientJobStepException(Describe(api), api.RetryAfter, e),
-        ApiError api => new PermanentJobStepException(Describe(api), e),
+        ApiException { Status: StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests or >= StatusCodes.Status500InternalServerError } api => new TransientJobStepException(Describe(api), api.RetryAfter, e),
+        ApiException api => new PermanentJobStepException(Describe(api), e),
         RequestFailedException { Status: 404 } storage => new PermanentJobStepException($"storage: {storage.ErrorCode ?? "404"} {FirstLine(storage.Message)}", e),
         RequestFailedException storage => new TransientJobStepException($"storage: {storage.Status} {storage.ErrorCode} {FirstLine(storage.Message)}", null, e),
         _ => new TransientJobStepException($"{e.GetType().Name}: {FirstLine(e.Message)}", null, e),
@@ -29,7 +30,7 @@ public static partial class JobStepErrors
             ? TimeSpan.FromSeconds(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
             : null;
 
-    private static string Describe(ApiError e) => $"{e.Status} {e.Code}: {e.Message}";
+    private static string Describe(ApiException e) => $"{e.Status} {e.Code}: {e.Message}";
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 

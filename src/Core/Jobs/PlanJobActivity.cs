@@ -75,7 +75,7 @@ public sealed class PlanJobActivity(JobStorage storage, TranscriptionRouter rout
                 await using var stream = download.Value.Content;
                 audio = await decoder.DecodeAsync(stream, start.Blob, cancellationToken).ConfigureAwait(false);
             }
-            catch (ApiError e) when (e.Status is >= 400 and < 500 and not 408 and not 429)
+            catch (ApiException e) when (e.Status is >= 400 and < 500 and not 408 and not 429)
             {
                 return JobPlan.Rejected($"The input could not be decoded: {e.Message}", settings);
             }

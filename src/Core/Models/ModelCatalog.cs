@@ -42,5 +42,5 @@ public sealed class ModelCatalog
     public bool TryGet(string id, out ModelEntry entry) => _byId.TryGetValue(id, out entry!);
 
     public ModelEntry Resolve(string id) =>
-        _byId.TryGetValue(id, out var entry) ? entry : throw ApiError.ModelNotFound(id);
+        _byId.TryGetValue(id, out var entry) ? entry : throw ApiException.ModelNotFound(id);
 }

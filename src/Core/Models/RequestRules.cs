@@ -17,24 +17,24 @@ public static class RequestRules
         var caps = model.Capabilities;
         if (r.Task == TranscriptionTask.Translate && !caps.CanTranslate)
         {
-            throw ApiError.BadRequest($"The model '{model.Id}' does not support translations; use a whisper model.", "model", "unsupported_value");
+            throw ApiException.BadRequest($"The model '{model.Id}' does not support translations; use a whisper model.", "model", "unsupported_value");
         }
         var formats = r.Task == TranscriptionTask.Translate ? caps.TranslationFormats : caps.TranscriptionFormats;
         if (!formats.Contains(r.ResponseFormat))
         {
             var allowed = string.Join(", ", formats.Order().Select(f => $"'{f.ToWire()}'"));
-            throw ApiError.UnsupportedValue("response_format",
+            throw ApiException.UnsupportedValue("response_format",
                 $"response_format '{r.ResponseFormat.ToWire()}' is not compatible with model '{model.Id}'. Use {allowed}.");
         }
         if (r.Granularities != TimestampGranularity.None)
         {
             if (!caps.TimestampGranularities)
             {
-                throw ApiError.UnsupportedValue("timestamp_granularities", $"timestamp_granularities is not supported by model '{model.Id}'.");
+                throw ApiException.UnsupportedValue("timestamp_granularities", $"timestamp_granularities is not supported by model '{model.Id}'.");
             }
             if (r.ResponseFormat != ResponseFormat.VerboseJson)
             {
-                throw new ApiError(400, "timestamp_granularities requires response_format 'verbose_json'.", ApiError.InvalidRequest,
+                throw ApiException.BadRequest("timestamp_granularities requires response_format 'verbose_json'.",
                     "timestamp_granularities", "invalid_value");
             }
         }
@@ -42,36 +42,36 @@ public static class RequestRules
         {
             if (!caps.Logprobs)
             {
-                throw ApiError.UnsupportedValue("include", $"include[]=logprobs is not supported by model '{model.Id}'.");
+                throw ApiException.UnsupportedValue("include", $"include[]=logprobs is not supported by model '{model.Id}'.");
             }
             if (r.ResponseFormat != ResponseFormat.Json)
             {
-                throw ApiError.UnsupportedValue("include", "include[]=logprobs is only supported with response_format 'json'.");
+                throw ApiException.UnsupportedValue("include", "include[]=logprobs is only supported with response_format 'json'.");
             }
         }
         if (r.Prompt is not null && !caps.Prompt)
         {
-            throw ApiError.UnsupportedValue("prompt", $"prompt is not supported by model '{model.Id}'.");
+            throw ApiException.UnsupportedValue("prompt", $"prompt is not supported by model '{model.Id}'.");
         }
         if (r.ChunkingStrategy is not null && !caps.ChunkingStrategy)
         {
-            throw ApiError.UnsupportedValue("chunking_strategy", $"chunking_strategy is not supported by model '{model.Id}'.");
+            throw ApiException.UnsupportedValue("chunking_strategy", $"chunking_strategy is not supported by model '{model.Id}'.");
         }
         if ((r.KnownSpeakerNames.Count > 0 || r.KnownSpeakerReferences.Count > 0) && !caps.KnownSpeakers)
         {
-            throw ApiError.UnsupportedValue("known_speaker_names", $"known_speaker_names/known_speaker_references are only supported by diarization models, not '{model.Id}'.");
+            throw ApiException.UnsupportedValue("known_speaker_names", $"known_speaker_names/known_speaker_references are only supported by diarization models, not '{model.Id}'.");
         }
         if (r.KnownSpeakerNames.Count > MaxKnownSpeakers || r.KnownSpeakerReferences.Count > MaxKnownSpeakers)
         {
-            throw ApiError.BadRequest($"At most {MaxKnownSpeakers} known speakers may be given.", "known_speaker_names");
+            throw ApiException.BadRequest($"At most {MaxKnownSpeakers} known speakers may be given.", "known_speaker_names");
         }
         if (r.KnownSpeakerNames.Count != r.KnownSpeakerReferences.Count)
         {
-            throw ApiError.BadRequest("known_speaker_names and known_speaker_references must have the same number of entries.", "known_speaker_references");
+            throw ApiException.BadRequest("known_speaker_names and known_speaker_references must have the same number of entries.", "known_speaker_references");
         }
         if (r.Stream && caps.Streaming && r.ResponseFormat is not (ResponseFormat.Json or ResponseFormat.Text))
         {
-            throw ApiError.UnsupportedValue("stream", $"stream=true is only supported with response_format 'json' or 'text', not '{r.ResponseFormat.ToWire()}'.");
+            throw ApiException.UnsupportedValue("stream", $"stream=true is only supported with response_format 'json' or 'text', not '{r.ResponseFormat.ToWire()}'.");
         }
     }
 }

@@ -58,8 +58,8 @@ public sealed class TimedOperation : IDisposable
     {
         (_outcome, var type) = e switch
         {
-            ApiError { Status: < 500 } api => ("client_error", api.Code ?? api.Type),
-            ApiError api => ("server_error", api.Code ?? api.Type),
+            ApiException { Status: < 500 } api => ("client_error", api.Code ?? api.Type),
+            ApiException api => ("server_error", api.Code ?? api.Type),
             OperationCanceledException => ("cancelled", "cancelled"),
             _ => ("server_error", e.GetType().FullName),
         };

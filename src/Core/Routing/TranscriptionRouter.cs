@@ -49,7 +49,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
         ITranscriptionObserver? observer, CancellationToken cancellationToken)
     {
         var tracking = observer is null ? null : new TrackingObserver(observer);
-        ApiError? lastFailure = null;
+        ApiException? lastFailure = null;
         ModelEntry? failedModel = null;
         foreach (var candidate in Chain(model))
         {
@@ -59,7 +59,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
                 {
                     RequestRules.EnsureSupported(request, candidate);
                 }
-                catch (ApiError unsupported)
+                catch (ApiException unsupported)
                 {
                     logger.LogWarning("Fallback {Fallback} for model {Model} skipped: it cannot serve this request ({Reason})",
                         candidate.Id, model.Id, unsupported.Message);
@@ -78,7 +78,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
                 var result = await backend.TranscribeAsync(request, candidate, tracking, cancellationToken).ConfigureAwait(false);
                 return new RoutedResult(result, candidate, name) { FellBackFrom = lastFailure is null ? null : model.Id };
             }
-            catch (ApiError e) when (IsOutage(e) && tracking?.Emitted != true && !cancellationToken.IsCancellationRequested)
+            catch (ApiException e) when (IsOutage(e) && tracking?.Emitted != true && !cancellationToken.IsCancellationRequested)
             {
                 lastFailure = e;
                 failedModel = candidate;
@@ -88,7 +88,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     }
 
     /// <summary>Throttling or an outage: worth another backend. Client errors and our own bugs are not.</summary>
-    public static bool IsOutage(ApiError e) => e.Status is 429 or 502 or 503 or 504;
+    public static bool IsOutage(ApiException e) => e.Status is 429 or 502 or 503 or 504;
 
     private IEnumerable<ModelEntry> Chain(ModelEntry model)
     {
@@ -106,7 +106,7 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
     private ITranscriptionBackend BackendFor(ModelEntry model) =>
         _backends.TryGetValue(model.Backend, out var b)
             ? b
-            : throw new ApiError(503, $"No backend is configured to serve model '{model.Id}'.", ApiError.ApiErrorType, "model", "backend_unavailable");
+            : throw ApiException.Unavailable($"No backend is configured to serve model '{model.Id}'.", "backend_unavailable", "model");
 
     /// <summary>Remembers whether any event reached the client, after which a fallback would duplicate text.</summary>
     private sealed class TrackingObserver(ITranscriptionObserver inner) : ITranscriptionObserver

@@ -5,14 +5,14 @@ namespace SpeechToText.Core.Transcription;
 /// <summary>OpenAI's error envelope as JSON; the only place an error body is made (Http's ErrorResponse sends it).</summary>
 public static class ErrorEnvelope
 {
-    public static byte[] Render(ApiError error) => TranscriptionWriter.Json(w =>
+    public static byte[] Render(ApiException error) => TranscriptionWriter.Json(w =>
     {
         w.WriteStartObject();
         WriteErrorObject(w, error);
         w.WriteEndObject();
     });
 
-    internal static void WriteErrorObject(Utf8JsonWriter w, ApiError e)
+    internal static void WriteErrorObject(Utf8JsonWriter w, ApiException e)
     {
         w.WriteStartObject("error");
         w.WriteString("message", e.Message);

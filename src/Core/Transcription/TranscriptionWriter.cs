@@ -257,7 +257,7 @@ public static class TranscriptionWriter
         w.WriteEndObject();
     });
 
-    public static byte[] ErrorEvent(ApiError e) => Event(w =>
+    public static byte[] ErrorEvent(ApiException e) => Event(w =>
     {
         w.WriteStartObject();
         w.WriteString("type", "error");

@@ -28,7 +28,7 @@ public sealed class RequestUsage(string operation, DateTimeOffset started)
 
     public void Served(RoutedResult routed) => _served = routed;
 
-    public void Failed(ApiError error) => _errorCode = error.Code ?? error.Type;
+    public void Failed(ApiException error) => _errorCode = error.Code ?? error.Type;
 
     internal UsageRecord Complete(HttpContext context, string keyId, long latencyMs)
     {

@@ -17,18 +17,18 @@ public sealed partial record UsageQuery(DateTimeOffset Start, DateTimeOffset End
         var end = Time(query, "end") ?? start.AddDays(1);
         if (end <= start)
         {
-            throw ApiError.BadRequest("'end' must be later than 'start'.", "end");
+            throw ApiException.BadRequest("'end' must be later than 'start'.", "end");
         }
         if (end - start > TimeSpan.FromDays(maxDays))
         {
-            throw ApiError.BadRequest($"The range from 'start' to 'end' may span at most {maxDays} days.", "end");
+            throw ApiException.BadRequest($"The range from 'start' to 'end' may span at most {maxDays} days.", "end");
         }
         var groupBy = (query["group_by"].Count > 0 ? query["group_by"] : query["group_by[]"]).ToString() switch
         {
             "" => UsageGrouping.None,
             "key" or "api_key_id" => UsageGrouping.Key,
             "model" => UsageGrouping.Model,
-            var other => throw ApiError.UnsupportedValue("group_by", $"Invalid 'group_by' value '{other}': use 'key' or 'model'."),
+            var other => throw ApiException.UnsupportedValue("group_by", $"Invalid 'group_by' value '{other}': use 'key' or 'model'."),
         };
         return new UsageQuery(start, end, groupBy);
     }
@@ -57,13 +57,13 @@ public sealed partial record UsageQuery(DateTimeOffset Start, DateTimeOffset End
         {
             return seconds is >= 0 and <= 253_402_300_799
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : throw ApiError.BadRequest($"'{name}' is out of range.", name);
+                : throw ApiException.BadRequest($"'{name}' is out of range.", name);
         }
         // ISO-8601 with at least a full date (the lenient parser alone would take "12:00" as today's noon).
         return IsoDate().IsMatch(text)
                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
             ? parsed
-            : throw ApiError.BadRequest($"'{name}' must be unix seconds or an ISO-8601 time, not '{text}'.", name);
+            : throw ApiException.BadRequest($"'{name}' must be unix seconds or an ISO-8601 time, not '{text}'.", name);
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]|$)")]

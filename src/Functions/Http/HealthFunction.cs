@@ -9,5 +9,5 @@ public sealed class HealthFunction(ModelsEndpoints models)
 {
     [Function("Health")]
     public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        AudioApi.InvokeAsync(request.HttpContext, models.HealthAsync);
+        AudioApi.InvokeAsync(request.HttpContext, models.HealthAsync, ApiEndpointInfo.Open);
 }

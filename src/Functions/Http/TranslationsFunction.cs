@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Transcription;
+using SpeechToText.Core.Usage;
 
 namespace SpeechToText.Functions.Http;
 
@@ -10,5 +11,6 @@ public sealed class TranslationsFunction(TranscriptionHandler handler)
 {
     [Function("Translations")]
     public Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/audio/translations")] HttpRequest request) =>
-        AudioApi.InvokeAsync(request.HttpContext, ctx => handler.HandleAsync(ctx, TranscriptionTask.Translate));
+        AudioApi.InvokeAsync(request.HttpContext, ctx => handler.HandleAsync(ctx, TranscriptionTask.Translate),
+            ApiEndpointInfo.Metered(UsageRecord.Translation));
 }

@@ -75,7 +75,7 @@ public class AudioDecoderTests
     [Fact]
     public async Task Compressed_wav_goes_to_ffmpeg()
     {
-        var error = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(DecoderWithoutFfmpeg(), File.ReadAllBytes(Samples.WavMuLaw)));
+        var error = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(DecoderWithoutFfmpeg(), File.ReadAllBytes(Samples.WavMuLaw)));
         Assert.Equal("decoder_unavailable", error.Code);
     }
 
@@ -86,17 +86,17 @@ public class AudioDecoderTests
     [InlineData("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")]
     public async Task Content_that_is_not_audio_is_invalid_file_format_without_running_ffmpeg(string content)
     {
-        var error = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(DecoderWithoutFfmpeg(), Encoding.UTF8.GetBytes(content)));
+        var error = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(DecoderWithoutFfmpeg(), Encoding.UTF8.GetBytes(content)));
         Assert.Equal("invalid_file_format", error.Code);
         Assert.Equal(400, error.Status);
         Assert.Equal("file", error.Param);
-        Assert.Contains(ApiError.SupportedFormatsList, error.Message);
+        Assert.Contains(ApiException.SupportedFormatsList, error.Message);
     }
 
     [Fact]
     public async Task An_empty_upload_is_invalid_file_format()
     {
-        var error = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(NewDecoder(), []));
+        var error = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(NewDecoder(), []));
         Assert.Equal("invalid_file_format", error.Code);
         Assert.Contains("empty", error.Message);
     }
@@ -106,7 +106,7 @@ public class AudioDecoderTests
     {
         // 0.099 s of WAV (managed path) and 0.05 s of FLAC (ffmpeg path); 0.1 s exactly is accepted.
         var shortWav = WavBuilder.Simple(1, 1, 16000, 16, new byte[2 * 1599]);
-        var error = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(NewDecoder(), shortWav));
+        var error = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(NewDecoder(), shortWav));
         Assert.Equal("audio_too_short", error.Code);
         Assert.Equal(400, error.Status);
         Assert.Equal(1600, (await DecodeAsync(NewDecoder(), WavBuilder.Simple(1, 1, 16000, 16, new byte[2 * 1600]))).Samples.Length);
@@ -115,7 +115,7 @@ public class AudioDecoderTests
         try
         {
             AudioSamples.Run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=f=440:d=0.05", "-c:a", "flac", flac);
-            var flacError = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(NewDecoder(), File.ReadAllBytes(flac)));
+            var flacError = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(NewDecoder(), File.ReadAllBytes(flac)));
             Assert.Equal("audio_too_short", flacError.Code);
         }
         finally
@@ -130,7 +130,7 @@ public class AudioDecoderTests
         var options = new AudioOptions { FfmpegPath = AudioSamples.BundledFfmpeg, MaxAudioDuration = TimeSpan.FromSeconds(2) };
         foreach (string sample in new[] { Samples.Wav44kStereoS16, Samples.Mp3 })
         {
-            var error = await Assert.ThrowsAsync<ApiError>(() => DecodeAsync(NewDecoder(options), File.ReadAllBytes(sample)));
+            var error = await Assert.ThrowsAsync<ApiException>(() => DecodeAsync(NewDecoder(options), File.ReadAllBytes(sample)));
             Assert.Equal("audio_too_long", error.Code);
         }
     }

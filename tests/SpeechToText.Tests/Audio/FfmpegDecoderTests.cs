@@ -85,7 +85,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         // Also when decoding fails: an index-at-end file whose samples are garbage.
         var broken = (byte[])moovAtEnd.Clone();
         Array.Fill(broken, (byte)0x5A, 64, broken.Length - 64);
-        await Assert.ThrowsAsync<ApiError>(() => NewDecoder().DecodeAsync(AudioUpload.FromBytes("b.mp4", broken), AudioContainer.Mp4,
+        await Assert.ThrowsAsync<ApiException>(() => NewDecoder().DecodeAsync(AudioUpload.FromBytes("b.mp4", broken), AudioContainer.Mp4,
             CancellationToken.None));
         Assert.Empty(Directory.GetFiles(_tempDirectory));
     }
@@ -123,7 +123,7 @@ public sealed class FfmpegDecoderTests : IDisposable
     public async Task A_file_cut_inside_its_header_is_invalid_file_format(string sample, AudioContainer container)
     {
         var head = File.ReadAllBytes(Samples[sample]).AsSpan(0, 60).ToArray();
-        var error = await Assert.ThrowsAsync<ApiError>(() =>
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
             NewDecoder().DecodeAsync(AudioUpload.FromBytes("x", head), container, CancellationToken.None));
         Assert.Equal("invalid_file_format", error.Code);
         Assert.Equal(400, error.Status);
@@ -140,7 +140,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         await File.WriteAllBytesAsync(path, garbage);
         await using var upload = await SpilledUploadAsync(path);
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => NewDecoder().DecodeAsync(upload, AudioContainer.Ogg, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiException>(() => NewDecoder().DecodeAsync(upload, AudioContainer.Ogg, CancellationToken.None));
         Assert.Equal("invalid_file_format", error.Code);
         Assert.Contains("ogg", error.Message);
         Assert.DoesNotContain(_tempDirectory, error.Message);
@@ -181,7 +181,7 @@ public sealed class FfmpegDecoderTests : IDisposable
                     await using var spilled = await SpilledUploadAsync(file);
                     foreach (var upload in new[] { AudioUpload.FromBytes("list", File.ReadAllBytes(file)), spilled })
                     {
-                        var error = await Assert.ThrowsAsync<ApiError>(() => decoder.DecodeAsync(upload, container, CancellationToken.None));
+                        var error = await Assert.ThrowsAsync<ApiException>(() => decoder.DecodeAsync(upload, container, CancellationToken.None));
                         Assert.True(error.Code == "invalid_file_format", $"{ffmpeg} {Path.GetFileName(file)} as {container}: {error.Code} {error.Message}");
                     }
                 }
@@ -211,7 +211,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Environment.SetEnvironmentVariable("STT_TEST_SECRET", "do-not-pass");
 
-        var error = await Assert.ThrowsAsync<ApiError>(() =>
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
             NewDecoder(NewOptions(script)).DecodeAsync(AudioUpload.FromBytes("x", File.ReadAllBytes(Samples.Mp3)), AudioContainer.Mp3,
                 CancellationToken.None));
 
@@ -231,7 +231,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         options.DecodeTimeout = TimeSpan.FromMilliseconds(300);
         var stopwatch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => NewDecoder(options).DecodeAsync(upload, AudioContainer.Flac, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiException>(() => NewDecoder(options).DecodeAsync(upload, AudioContainer.Flac, CancellationToken.None));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("decode_timeout", error.Code);
@@ -249,7 +249,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         options.MaxAudioDuration = TimeSpan.FromMinutes(1);
         var stopwatch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => NewDecoder(options).DecodeAsync(upload, AudioContainer.Flac, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiException>(() => NewDecoder(options).DecodeAsync(upload, AudioContainer.Flac, CancellationToken.None));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("audio_too_long", error.Code);
@@ -275,7 +275,7 @@ public sealed class FfmpegDecoderTests : IDisposable
         var upload = AudioUpload.FromBytes("x", File.ReadAllBytes(Samples.Mp3));
         foreach (string path in new[] { "/nonexistent/ffmpeg", "/etc/hostname" })
         {
-            var error = await Assert.ThrowsAsync<ApiError>(() => NewDecoder(NewOptions(path)).DecodeAsync(upload, AudioContainer.Mp3,
+            var error = await Assert.ThrowsAsync<ApiException>(() => NewDecoder(NewOptions(path)).DecodeAsync(upload, AudioContainer.Mp3,
                 CancellationToken.None));
             Assert.Equal(503, error.Status);
             Assert.Equal("api_error", error.Type);

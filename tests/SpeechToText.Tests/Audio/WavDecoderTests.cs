@@ -200,7 +200,7 @@ public class WavDecoderTests
     public void Absurd_headers_are_invalid_file_format_with_a_reason(string name, byte[] fmt, string reason)
     {
         var wav = new WavBuilder().Chunk("fmt ", fmt).Chunk("data", new byte[3200]).Build();
-        var error = Assert.Throws<ApiError>(() => Decode(wav));
+        var error = Assert.Throws<ApiException>(() => Decode(wav));
         Assert.Equal("invalid_file_format", error.Code);
         Assert.Equal(400, error.Status);
         Assert.Contains(reason, error.Message);
@@ -211,11 +211,11 @@ public class WavDecoderTests
     public void Files_missing_a_chunk_or_the_wave_form_are_invalid()
     {
         var noData = new WavBuilder().Chunk("fmt ", WavBuilder.Fmt(1, 1, 16000, 16)).Build();
-        Assert.Contains("no data chunk", Assert.Throws<ApiError>(() => Decode(noData)).Message);
+        Assert.Contains("no data chunk", Assert.Throws<ApiException>(() => Decode(noData)).Message);
         var noFmt = new WavBuilder().Chunk("data", new byte[100]).Build();
-        Assert.Contains("no fmt chunk", Assert.Throws<ApiError>(() => Decode(noFmt)).Message);
+        Assert.Contains("no fmt chunk", Assert.Throws<ApiException>(() => Decode(noFmt)).Message);
         var truncatedHeader = File.ReadAllBytes(Samples.Wav16kMonoS16).AsSpan(0, 30).ToArray();
-        Assert.Equal("invalid_file_format", Assert.Throws<ApiError>(() => Decode(truncatedHeader)).Code);
+        Assert.Equal("invalid_file_format", Assert.Throws<ApiException>(() => Decode(truncatedHeader)).Code);
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public class WavDecoderTests
     public void Longer_than_the_maximum_is_audio_too_long_before_decoding()
     {
         var wav = WavBuilder.Simple(1, 1, 16000, 16, new byte[2 * 16000 * 3]); // 3 s
-        var error = Assert.Throws<ApiError>(() => Decode(wav, new AudioOptions { MaxAudioDuration = TimeSpan.FromSeconds(2) }));
+        var error = Assert.Throws<ApiException>(() => Decode(wav, new AudioOptions { MaxAudioDuration = TimeSpan.FromSeconds(2) }));
         Assert.Equal("audio_too_long", error.Code);
         Assert.Equal(400, error.Status);
         Assert.Equal(3.0, Decode(wav, new AudioOptions { MaxAudioDuration = TimeSpan.FromSeconds(3) }).DurationSeconds);

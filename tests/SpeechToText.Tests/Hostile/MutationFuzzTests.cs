@@ -147,7 +147,7 @@ public class MutationFuzzTests(HostileServerFixture fixture, ITestOutputHelper o
             }
             return new("200 (decoded)");
         }
-        catch (ApiError e) when (e.Status is >= 400 and < 500)
+        catch (ApiException e) when (e.Status is >= 400 and < 500)
         {
             return new($"{e.Status} {e.Code}");
         }

@@ -30,7 +30,7 @@ public sealed class HostInvocationTests
     public async Task A_failing_endpoint_answers_with_the_error_envelope()
     {
         var ctx = Context("/v1/audio/transcriptions");
-        await AudioApi.InvokeAsync(ctx, _ => throw new ApiError(404, "No such model.", ApiError.InvalidRequest, "model", "model_not_found"));
+        await AudioApi.InvokeAsync(ctx, _ => throw new ApiException(404, "No such model.", ApiException.InvalidRequest, "model", "model_not_found"));
         Assert.Equal(404, ctx.Response.StatusCode);
         Assert.Contains("\"code\":\"model_not_found\"", Body(ctx));
     }
@@ -53,5 +53,41 @@ public sealed class HostInvocationTests
         await AudioApi.InvokeAsync(ctx, c => c.Response.WriteAsync("ok"));
         Assert.Equal(200, ctx.Response.StatusCode);
         Assert.Equal("ok", Body(ctx));
+    }
+
+    [Fact]
+    public async Task An_endpoint_marked_open_runs_without_a_key()
+    {
+        var ctx = Context("/health", AuthOptions.HashKey("secret"));
+        await AudioApi.InvokeAsync(ctx, c => c.Response.WriteAsync("ok"), ApiEndpointInfo.Open);
+        Assert.Equal(200, ctx.Response.StatusCode);
+        // The same path without the marking is not open: the path itself grants nothing.
+        var unmarked = Context("/health", AuthOptions.HashKey("secret"));
+        await AudioApi.InvokeAsync(unmarked, c => c.Response.WriteAsync("ok"));
+        Assert.Equal(401, unmarked.Response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_caller_is_an_authenticated_principal_with_its_key_id_and_role(bool admin)
+    {
+        var ctx = Context("/v1/models");
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<AuthOptions>().Configure(o => o.Keys.Add(new ApiKeyEntry { Id = "team-a", Sha256 = AuthOptions.HashKey("secret"), Admin = admin }));
+        services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<KeyLimiter>();
+        services.AddUsageMetering(new ConfigurationBuilder().Build());
+        ctx.RequestServices = services.BuildServiceProvider();
+        ctx.Request.Headers.Authorization = "Bearer secret";
+        System.Security.Claims.ClaimsPrincipal? seen = null;
+        await AudioApi.InvokeAsync(ctx, c => { seen = c.User; return Task.CompletedTask; });
+        Assert.NotNull(seen);
+        Assert.True(seen.Identity?.IsAuthenticated);
+        Assert.Equal("team-a", seen.Identity?.Name);
+        Assert.Equal(admin, seen.IsInRole(ApiKeyValidator.AdminRole));
+        var validator = ctx.RequestServices.GetRequiredService<ApiKeyValidator>();
+        Assert.Equal("team-a", validator.CallerId(ctx));
+        Assert.Equal(admin, validator.IsAdmin(ctx));
     }
 }

@@ -43,7 +43,7 @@ public class StreamingFailureTests
         {
             observer!.OnDelta(" first words");
             await Task.Delay(50);
-            throw new ApiError(504, "The transcription took longer than the limit.", ApiError.ServerError, null, "timeout");
+            throw new ApiException(504, "The transcription took longer than the limit.", ApiException.ServerError, null, "timeout");
         });
         await using var host = HostWith(backend.Object);
         var response = await host.CreateClient().PostAsync("/v1/audio/transcriptions",
@@ -60,7 +60,7 @@ public class StreamingFailureTests
     [Fact]
     public async Task Failure_before_any_event_is_an_ordinary_error_response()
     {
-        var backend = Backend((_, _) => throw ApiError.Busy("All engine slots are busy.", TimeSpan.FromSeconds(3)));
+        var backend = Backend((_, _) => throw ApiException.Busy("All engine slots are busy.", TimeSpan.FromSeconds(3)));
         await using var host = HostWith(backend.Object);
         var response = await host.CreateClient().PostAsync("/v1/audio/transcriptions",
             Multipart.Form(AudioSamples.Shared.Wav16kMonoS16, "whisper-1", ("stream", "true")));

@@ -148,7 +148,7 @@ public sealed class TelemetryRecordingTests : IAsyncLifetime
         var broken = (await File.ReadAllBytesAsync(AudioSamples.Shared.Wav16kMonoS16))[..40];
         await using var request = Request("whisper-1", broken);
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => Router.TranscribeAsync(request, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiException>(() => Router.TranscribeAsync(request, null, CancellationToken.None));
 
         Assert.Equal(400, error.Status);
         var total = Assert.Single(capture.Of("stt.transcription.duration"));

@@ -19,8 +19,8 @@ public class RequestValidationTests
         return form;
     }
 
-    private static ApiError BindFails(TranscriptionTask task, params (string, string)[] fields) =>
-        Assert.Throws<ApiError>(() => TranscriptionRequestBinder.Bind(Form(fields), task));
+    private static ApiException BindFails(TranscriptionTask task, params (string, string)[] fields) =>
+        Assert.Throws<ApiException>(() => TranscriptionRequestBinder.Bind(Form(fields), task));
 
     private static TranscriptionRequest Bind(params (string, string)[] fields) =>
         TranscriptionRequestBinder.Bind(Form(fields), TranscriptionTask.Transcribe);
@@ -30,7 +30,7 @@ public class RequestValidationTests
     {
         var form = new MultipartForm();
         form.Add("model", "whisper-1");
-        var e = Assert.Throws<ApiError>(() => TranscriptionRequestBinder.Bind(form, TranscriptionTask.Transcribe));
+        var e = Assert.Throws<ApiException>(() => TranscriptionRequestBinder.Bind(form, TranscriptionTask.Transcribe));
         Assert.Equal((400, "file", "missing_required_parameter"), (e.Status, e.Param, e.Code));
     }
 
@@ -41,7 +41,7 @@ public class RequestValidationTests
     public void Missing_model_is_400_with_param_model(string? model)
     {
         var e = model is null ? BindFails(TranscriptionTask.Transcribe) : BindFails(TranscriptionTask.Transcribe, ("model", model));
-        Assert.Equal((400, "model", ApiError.InvalidRequest), (e.Status, e.Param, e.Type));
+        Assert.Equal((400, "model", ApiException.InvalidRequest), (e.Status, e.Param, e.Type));
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public class RequestValidationTests
         var e = BindFails(TranscriptionTask.Transcribe, ("model", "whisper-1"), (field, value));
         Assert.Equal(400, e.Status);
         Assert.Equal(field, e.Param);
-        Assert.Equal(ApiError.InvalidRequest, e.Type);
+        Assert.Equal(ApiException.InvalidRequest, e.Type);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class RequestValidationTests
         }
         else
         {
-            var e = Assert.Throws<ApiError>(check);
+            var e = Assert.Throws<ApiException>(check);
             Assert.Equal((400, "response_format", "unsupported_value"), (e.Status, e.Param, e.Code));
         }
     }
@@ -154,7 +154,7 @@ public class RequestValidationTests
     public void Granularities_without_verbose_json_are_rejected_with_param_timestamp_granularities()
     {
         using var r = Bind(("model", "m"), ("response_format", "json"), ("timestamp_granularities", "word"));
-        var e = Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true)));
+        var e = Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true)));
         Assert.Equal((400, "timestamp_granularities"), (e.Status, e.Param));
     }
 
@@ -167,24 +167,24 @@ public class RequestValidationTests
     {
         using var r = Bind(("model", "m"), ("include", "logprobs"));
         var check = () => RequestRules.EnsureSupported(r, Model(kind));
-        if (allowed) { check(); } else { Assert.Equal("include", Assert.Throws<ApiError>(check).Param); }
+        if (allowed) { check(); } else { Assert.Equal("include", Assert.Throws<ApiException>(check).Param); }
     }
 
     [Fact]
     public void Logprobs_require_json_format()
     {
         using var r = Bind(("model", "m"), ("include", "logprobs"), ("response_format", "text"));
-        Assert.Equal("include", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oMiniTranscribe))).Param);
+        Assert.Equal("include", Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oMiniTranscribe))).Param);
     }
 
     [Fact]
     public void Diarize_rejects_prompt_and_others_reject_known_speakers()
     {
         using var withPrompt = Bind(("model", "m"), ("prompt", "hi"));
-        Assert.Equal("prompt", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(withPrompt, Model(ModelKind.Gpt4oTranscribeDiarize))).Param);
+        Assert.Equal("prompt", Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(withPrompt, Model(ModelKind.Gpt4oTranscribeDiarize))).Param);
         using var speakers = Bind(("model", "m"), ("known_speaker_names", "Ann"), ("known_speaker_references", "data:audio/wav;base64,AAAA"));
         RequestRules.EnsureSupported(speakers, Model(ModelKind.Gpt4oTranscribeDiarize));
-        Assert.Equal("known_speaker_names", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(speakers, Model(ModelKind.Whisper))).Param);
+        Assert.Equal("known_speaker_names", Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(speakers, Model(ModelKind.Whisper))).Param);
     }
 
     [Fact]
@@ -197,28 +197,28 @@ public class RequestValidationTests
             fields.Add(("known_speaker_references", "data:audio/wav;base64,AAAA"));
         }
         using var r = Bind([.. fields]);
-        Assert.Equal(400, Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribeDiarize))).Status);
+        Assert.Equal(400, Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribeDiarize))).Status);
     }
 
     [Fact]
     public void Translation_with_gpt4o_model_is_rejected()
     {
         using var r = TranscriptionRequestBinder.Bind(Form(("model", "m")), TranscriptionTask.Translate);
-        Assert.Equal("model", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribe))).Param);
+        Assert.Equal("model", Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Gpt4oTranscribe))).Param);
     }
 
     [Fact]
     public void Streaming_with_subtitle_format_is_rejected_on_local_engine()
     {
         using var r = Bind(("model", "m"), ("response_format", "srt"), ("stream", "true"));
-        Assert.Equal("stream", Assert.Throws<ApiError>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true))).Param);
+        Assert.Equal("stream", Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.Whisper, true))).Param);
     }
 
     [Fact]
     public void Unknown_model_is_404_model_not_found()
     {
         var catalog = new ModelCatalog([Model(ModelKind.Whisper, true) with { Id = "whisper-1" }]);
-        var e = Assert.Throws<ApiError>(() => catalog.Resolve("whisper-2"));
+        var e = Assert.Throws<ApiException>(() => catalog.Resolve("whisper-2"));
         Assert.Equal((404, "model", "model_not_found"), (e.Status, e.Param, e.Code));
     }
 

@@ -142,8 +142,8 @@ public class TranscriptionWriterTests
     public void Error_envelope_has_message_type_param_and_code()
     {
         Assert.Equal("""{"error":{"message":"The model 'nope' does not exist or you do not have access to it.","type":"invalid_request_error","param":"model","code":"model_not_found"}}""",
-            Encoding.UTF8.GetString(ErrorEnvelope.Render(ApiError.ModelNotFound("nope"))));
-        Assert.Contains("\"param\":null,\"code\":\"invalid_api_key\"", Encoding.UTF8.GetString(ErrorEnvelope.Render(ApiError.InvalidApiKey())));
+            Encoding.UTF8.GetString(ErrorEnvelope.Render(ApiException.ModelNotFound("nope"))));
+        Assert.Contains("\"param\":null,\"code\":\"invalid_api_key\"", Encoding.UTF8.GetString(ErrorEnvelope.Render(ApiException.InvalidApiKey())));
     }
 
     [Theory]

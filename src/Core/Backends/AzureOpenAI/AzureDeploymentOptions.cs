@@ -43,12 +43,7 @@ public sealed class AzureDeploymentOptions
 
     public string DeploymentName => string.IsNullOrWhiteSpace(Deployment) ? Id : Deployment;
 
-    public ModelKind ParsedKind => Kind.Trim().ToLowerInvariant() switch
-    {
-        "whisper" => ModelKind.Whisper,
-        "gpt-4o-transcribe" => ModelKind.Gpt4oTranscribe,
-        "gpt-4o-mini-transcribe" => ModelKind.Gpt4oMiniTranscribe,
-        "gpt-4o-transcribe-diarize" => ModelKind.Gpt4oTranscribeDiarize,
-        _ => throw new InvalidOperationException($"Unknown Azure OpenAI deployment kind '{Kind}'."),
-    };
+    public ModelKind ParsedKind => ModelKindNames.TryParse(Kind, out var kind)
+        ? kind
+        : throw new InvalidOperationException($"Unknown Azure OpenAI deployment kind '{Kind}'.");
 }

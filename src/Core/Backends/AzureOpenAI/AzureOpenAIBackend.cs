@@ -92,11 +92,11 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
     {
         if (!_deployments.TryGetValue(model.Id, out var deployment))
         {
-            throw new ApiError(503, $"Model '{model.Id}' has no configured Azure OpenAI deployment.", ApiError.ApiErrorType, "model", "backend_unavailable");
+            throw ApiException.Unavailable($"Model '{model.Id}' has no configured Azure OpenAI deployment.", "backend_unavailable", "model");
         }
         if (AudioSniffer.Detect(request.File.Head) == AudioContainer.Unknown)
         {
-            throw ApiError.InvalidFileFormat();
+            throw ApiException.InvalidFileFormat();
         }
         double? duration = await CheckDurationAsync(request, model, cancellationToken).ConfigureAwait(false);
 
@@ -112,8 +112,8 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ApiError(504, $"Azure OpenAI deployment '{deployment.Options.DeploymentName}' did not answer within {deployment.Options.Timeout.TotalSeconds:0} s.",
-                ApiError.ServerError, null, "upstream_timeout");
+            throw ApiException.Timeout($"Azure OpenAI deployment '{deployment.Options.DeploymentName}' did not answer within {deployment.Options.Timeout.TotalSeconds:0} s.",
+                "upstream_timeout");
         }
     }
 
@@ -128,12 +128,12 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         var audio = await request.DecodeOnceAsync(_decoder, ct).ConfigureAwait(false);
         if (model.Capabilities.MaxAudioSeconds is { } max && audio.DurationSeconds > max)
         {
-            throw ApiError.BadRequest(
+            throw ApiException.BadRequest(
                 $"Audio is {audio.DurationSeconds:0.#} s long; model '{model.Id}' accepts at most {max:0} s.", "file", "audio_too_long");
         }
         if (diarize && audio.DurationSeconds > DiarizeChunkingThresholdSeconds && request.ChunkingStrategy is null)
         {
-            throw ApiError.BadRequest(
+            throw ApiException.BadRequest(
                 $"chunking_strategy is required for audio longer than {DiarizeChunkingThresholdSeconds:0} s with model '{model.Id}' (use \"auto\").",
                 "chunking_strategy", "missing_required_parameter");
         }
@@ -163,8 +163,8 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
         }
         catch (JsonException e)
         {
-            throw new ApiError(502, $"Azure OpenAI deployment '{call.Options.DeploymentName}' answered with a body that is not valid JSON ({UpstreamErrors.RequestIdText(response)}).",
-                ApiError.ServerError, null, "upstream_invalid_response", inner: e);
+            throw ApiException.BadGateway($"Azure OpenAI deployment '{call.Options.DeploymentName}' answered with a body that is not valid JSON ({UpstreamErrors.RequestIdText(response)}).",
+                "upstream_invalid_response", inner: e);
         }
     }
 
@@ -216,8 +216,8 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
                     break;
             }
         }
-        return done ?? throw new ApiError(502,
+        return done ?? throw ApiException.BadGateway(
             $"Azure OpenAI deployment '{call.Options.DeploymentName}' ended its stream without a transcript.text.done event ({UpstreamErrors.RequestIdText(response)}).",
-            ApiError.ServerError, null, "upstream_incomplete_stream");
+            "upstream_incomplete_stream");
     }
 }

@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SpeechToText.Core.Models;
 
 namespace SpeechToText.Core.Backends.AzureOpenAI;
 
 /// <summary>Start-time checks with messages that name the key to fix.</summary>
 public sealed partial class AzureOpenAIOptionsValidator : IValidateOptions<AzureOpenAIOptions>
 {
-    private static readonly string[] Kinds = ["whisper", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize"];
 
     public ValidateOptionsResult Validate(string? name, AzureOpenAIOptions options)
     {
@@ -35,9 +35,9 @@ public sealed partial class AzureOpenAIOptionsValidator : IValidateOptions<Azure
             {
                 errors.Add($"{key}:Endpoint must use https (plain http is accepted only for loopback test servers).");
             }
-            if (!Kinds.Contains(d.Kind.Trim().ToLowerInvariant()))
+            if (!ModelKindNames.TryParse(d.Kind, out _))
             {
-                errors.Add($"{key}:Kind must be one of {string.Join(", ", Kinds)} (got '{d.Kind}').");
+                errors.Add($"{key}:Kind must be one of {string.Join(", ", ModelKindNames.All)} (got '{d.Kind}').");
             }
             if (d.ApiVersion is { Length: > 0 } version && !ApiVersionPattern().IsMatch(version))
             {

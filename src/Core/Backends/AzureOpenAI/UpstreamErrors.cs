@@ -1,6 +1,7 @@
 using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Backends.AzureOpenAI;
@@ -50,34 +51,35 @@ internal static class UpstreamErrors
         return null;
     }
 
-    public static ApiError Map(PipelineResponse response, string deployment)
+    public static ApiException Map(PipelineResponse response, string deployment)
     {
         var (message, type, param, code) = ReadError(response);
         var id = RequestIdText(response);
         var detail = message is null ? "" : $": {message}";
         return response.Status switch
         {
-            429 => new ApiError(429, $"Azure OpenAI deployment '{deployment}' is rate limited ({id}){detail}", ApiError.RateLimit, null,
-                "rate_limit_exceeded", RetryAfter(response) ?? TimeSpan.FromSeconds(1)),
-            401 or 403 => new ApiError(502, $"Azure OpenAI rejected this service's credentials for deployment '{deployment}' ({id}). Check its managed identity role or API key.",
-                ApiError.ApiErrorType, null, "upstream_auth_failed"),
-            404 => new ApiError(502, $"Azure OpenAI has no deployment '{deployment}' at the configured endpoint ({id}){detail}",
-                ApiError.ApiErrorType, null, "upstream_deployment_not_found"),
-            408 => new ApiError(504, $"Azure OpenAI deployment '{deployment}' timed out ({id}).", ApiError.ServerError, null, "upstream_timeout"),
-            >= 500 => new ApiError(502, $"Azure OpenAI deployment '{deployment}' failed with status {response.Status} ({id}){detail}",
-                ApiError.ServerError, null, "upstream_error"),
+            StatusCodes.Status429TooManyRequests => ApiException.Busy($"Azure OpenAI deployment '{deployment}' is rate limited ({id}){detail}",
+                RetryAfter(response) ?? TimeSpan.FromSeconds(1)),
+            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => ApiException.BadGateway(
+                $"Azure OpenAI rejected this service's credentials for deployment '{deployment}' ({id}). Check its managed identity role or API key.",
+                "upstream_auth_failed", ApiException.ApiErrorType),
+            StatusCodes.Status404NotFound => ApiException.BadGateway($"Azure OpenAI has no deployment '{deployment}' at the configured endpoint ({id}){detail}",
+                "upstream_deployment_not_found", ApiException.ApiErrorType),
+            StatusCodes.Status408RequestTimeout => ApiException.Timeout($"Azure OpenAI deployment '{deployment}' timed out ({id}).", "upstream_timeout"),
+            >= StatusCodes.Status500InternalServerError => ApiException.BadGateway(
+                $"Azure OpenAI deployment '{deployment}' failed with status {response.Status} ({id}){detail}", "upstream_error"),
             // The caller's own mistake as Azure judged it: same status, the upstream's fields.
-            _ => new ApiError(response.Status, $"{message ?? $"Azure OpenAI rejected the request with status {response.Status}."} ({id})",
-                type ?? ApiError.InvalidRequest, param, code),
+            _ => new ApiException(response.Status, $"{message ?? $"Azure OpenAI rejected the request with status {response.Status}."} ({id})",
+                type ?? ApiException.InvalidRequest, param, code),
         };
     }
 
-    public static ApiError FromStreamError(JsonElement ev, string deployment, PipelineResponse response)
+    public static ApiException FromStreamError(JsonElement ev, string deployment, PipelineResponse response)
     {
         var error = ev.TryGetProperty("error", out var e) ? e : ev;
         var message = error.TryGetProperty("message", out var m) ? m.GetString() : "stream error";
-        return new ApiError(502, $"Azure OpenAI deployment '{deployment}' reported an error mid-stream ({RequestIdText(response)}): {message}",
-            ApiError.ServerError, null, "upstream_error");
+        return ApiException.BadGateway($"Azure OpenAI deployment '{deployment}' reported an error mid-stream ({RequestIdText(response)}): {message}",
+            "upstream_error");
     }
 
     private static (string? Message, string? Type, string? Param, string? Code) ReadError(PipelineResponse response)

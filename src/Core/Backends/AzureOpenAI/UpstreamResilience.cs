@@ -129,10 +129,10 @@ internal sealed class UpstreamResilience
     /// The client learns that the deployment is unreachable, not where it lives: the exception's message names the
     /// upstream host and port, so it goes to the log only.
     /// </summary>
-    private ApiError Unreachable(UpstreamCall call, Exception e)
+    private ApiException Unreachable(UpstreamCall call, Exception e)
     {
         _logger.LogWarning("Azure OpenAI deployment {Deployment} could not be reached: {Error}", call.Options.DeploymentName, e.Message);
-        return new(503, $"Azure OpenAI deployment '{call.Options.DeploymentName}' could not be reached ({e.GetType().Name}).",
-            ApiError.ServerError, null, "upstream_unreachable", inner: e);
+        return ApiException.Unavailable($"Azure OpenAI deployment '{call.Options.DeploymentName}' could not be reached ({e.GetType().Name}).",
+            "upstream_unreachable", type: ApiException.ServerError, inner: e);
     }
 }

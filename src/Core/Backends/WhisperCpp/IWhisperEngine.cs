@@ -6,7 +6,7 @@ namespace SpeechToText.Core.Backends.WhisperCpp;
 /// <summary>
 /// The bundled whisper.cpp model. One loaded model per process; each call runs on a pooled whisper
 /// state (bounded slots plus a bounded wait queue). When slots and queue are full the call fails at
-/// once with a 429 <see cref="Api.ApiError"/>. Cancellation aborts the native work and frees the slot.
+/// once with a 429 <see cref="Api.ApiException"/>. Cancellation aborts the native work and frees the slot.
 /// </summary>
 public interface IWhisperEngine
 {

@@ -133,8 +133,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         if (model is null || pool is null)
         {
             // The load error names files on this machine: it is for the operator (log, /health), not for callers.
-            throw new ApiError(503, "The local whisper model is not loaded; the server's log and /health say why.",
-                ApiError.ApiErrorType, null, "model_not_loaded");
+            throw ApiException.Unavailable("The local whisper model is not loaded; the server's log and /health say why.", "model_not_loaded");
         }
 
         var language = ResolveLanguage(model, options.Language);
@@ -144,8 +143,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         {
             if (options.UseVad == true)
             {
-                throw new ApiError(503, "Voice activity detection was requested but its model is not installed.",
-                    ApiError.ApiErrorType, null, "vad_not_available");
+                throw ApiException.Unavailable("Voice activity detection was requested but its model is not installed.", "vad_not_available");
             }
             _logger.LogWarning("VAD model {Path} is missing; transcribing {Seconds:0.#} s without VAD",
                 _options.EffectiveVadModelPath, duration);
@@ -229,13 +227,13 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         }
         if (id < 0)
         {
-            throw ApiError.BadRequest($"Language '{requested}' is not supported. Use an ISO-639-1 code such as 'en' or 'de'.", "language");
+            throw ApiException.BadRequest($"Language '{requested}' is not supported. Use an ISO-639-1 code such as 'en' or 'de'.", "language");
         }
         // whisper_lang_id also accepts full names ("german"); answer with the code.
         var canonical = WhisperNative.Utf8(WhisperNative.LangStr(id));
         if (!model.IsMultilingual && canonical != "en")
         {
-            throw ApiError.BadRequest(
+            throw ApiException.BadRequest(
                 $"The local model '{model.ModelType}.en' is English-only; language '{requested}' cannot be transcribed with it.", "language");
         }
         return canonical;

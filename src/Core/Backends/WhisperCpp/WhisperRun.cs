@@ -94,8 +94,8 @@ internal sealed unsafe class WhisperRun : IDisposable
         _callerToken.ThrowIfCancellationRequested();
         if (_timeout.IsCancellationRequested)
         {
-            throw new ApiError(504, $"Transcription exceeded the local engine's time limit of {Timeout.TotalSeconds:0} s and was stopped.",
-                ApiError.ApiErrorType, null, "timeout");
+            throw ApiException.Timeout($"Transcription exceeded the local engine's time limit of {Timeout.TotalSeconds:0} s and was stopped.",
+                "timeout", ApiException.ApiErrorType);
         }
     }
 
@@ -210,7 +210,7 @@ internal sealed unsafe class WhisperRun : IDisposable
             ThrowIfStopped();
             if (code != 0)
             {
-                throw new ApiError(500, $"whisper.cpp failed to transcribe the audio (code {code}).", ApiError.ServerError, null, "engine_error");
+                throw ApiException.Internal($"whisper.cpp failed to transcribe the audio (code {code}).", "engine_error");
             }
             // Segments the callback did not see (it reports each batch; this is a safety net).
             CollectSegments(state.DangerousGetHandle());
@@ -240,7 +240,7 @@ internal sealed unsafe class WhisperRun : IDisposable
     {
         var slot = Lease.Slot;
         slot.Vad ??= SileroVad.TryLoad(_engineOptions, _threads, VadMaxRegionSeconds)
-            ?? throw new ApiError(503, "The VAD model could not be loaded.", ApiError.ApiErrorType, null, "vad_not_available");
+            ?? throw ApiException.Unavailable("The VAD model could not be loaded.", "vad_not_available");
         try
         {
             var regions = slot.Vad.Detect(Samples, 0, Samples.Length, ThrowIfStopped);
@@ -248,7 +248,7 @@ internal sealed unsafe class WhisperRun : IDisposable
         }
         catch (VadFailedException)
         {
-            throw new ApiError(500, "Voice activity detection failed.", ApiError.ServerError, null, "engine_error");
+            throw ApiException.Internal("Voice activity detection failed.", "engine_error");
         }
     }
 

@@ -7,7 +7,7 @@ namespace SpeechToText.Core.Backends.WhisperCpp;
 /// A fixed number of decoding slots over one <see cref="WhisperModel"/>, plus a bounded FIFO wait
 /// queue. Each slot owns a whisper_state (and a VAD context), created on first use and reused, so the
 /// tens of MB they cost are paid once per slot rather than once per request. When every slot is busy
-/// and the queue is full, <see cref="AcquireAsync"/> fails at once with a 429 <see cref="ApiError"/>.
+/// and the queue is full, <see cref="AcquireAsync"/> fails at once with a 429 <see cref="ApiException"/>.
 /// </summary>
 public sealed class WhisperStatePool : IDisposable
 {
@@ -66,7 +66,7 @@ public sealed class WhisperStatePool : IDisposable
     }
 
     /// <summary>
-    /// Waits for a free slot (FIFO). Throws <see cref="ApiError"/> 429 with a Retry-After estimate when
+    /// Waits for a free slot (FIFO). Throws <see cref="ApiException"/> 429 with a Retry-After estimate when
     /// the queue is full, and <see cref="OperationCanceledException"/> when cancelled while waiting.
     /// </summary>
     public async ValueTask<WhisperStateLease> AcquireAsync(CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ public sealed class WhisperStatePool : IDisposable
             if (_waiters.Count >= QueueCapacity)
             {
                 var retryAfter = EstimateRetryAfterLocked();
-                throw ApiError.Busy(
+                throw ApiException.Busy(
                     $"The local whisper engine is busy: all {SlotsTotal} slot(s) are transcribing and the wait queue " +
                     $"({QueueCapacity}) is full. Retry in about {Math.Ceiling(retryAfter.TotalSeconds)} s.", retryAfter);
             }

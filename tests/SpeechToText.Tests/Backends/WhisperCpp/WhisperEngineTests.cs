@@ -142,7 +142,7 @@ public sealed class WhisperEngineTests(SyntheticModels models)
         using var engine = CreateEngine(models.English, o => o.RequestTimeout = TimeSpan.FromMilliseconds(700));
 
         var started = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<ApiError>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(600),
+        var error = await Assert.ThrowsAsync<ApiException>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(600),
             new WhisperDecodeOptions { UseVad = false }, null, CancellationToken.None).WaitAsync(Patience));
 
         Assert.Equal(504, error.Status);
@@ -165,12 +165,12 @@ public sealed class WhisperEngineTests(SyntheticModels models)
         var queued = engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions(), null, CancellationToken.None);
         await WaitUntil(() => engine.Status.QueueLength == 1);
         var rejectedAfter = Stopwatch.StartNew();
-        var busy = await Assert.ThrowsAsync<ApiError>(() =>
+        var busy = await Assert.ThrowsAsync<ApiException>(() =>
             engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions(), null, CancellationToken.None));
 
         Assert.True(rejectedAfter.Elapsed < TimeSpan.FromSeconds(1));
         Assert.Equal(429, busy.Status);
-        Assert.Equal(ApiError.RateLimit, busy.Type);
+        Assert.Equal(ApiException.RateLimit, busy.Type);
         Assert.NotNull(busy.RetryAfter);
         Assert.True(busy.RetryAfter >= TimeSpan.FromSeconds(1));
         Assert.False(queued.IsCompleted);
@@ -214,7 +214,7 @@ public sealed class WhisperEngineTests(SyntheticModels models)
     {
         using var engine = CreateEngine(models.Multilingual);
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
+        var error = await Assert.ThrowsAsync<ApiException>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
             new WhisperDecodeOptions { Language = language }, null, CancellationToken.None));
 
         Assert.Equal(400, error.Status);
@@ -227,7 +227,7 @@ public sealed class WhisperEngineTests(SyntheticModels models)
     {
         using var engine = CreateEngine(models.English);
 
-        var error = await Assert.ThrowsAsync<ApiError>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
+        var error = await Assert.ThrowsAsync<ApiException>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
             new WhisperDecodeOptions { Language = "de" }, null, CancellationToken.None));
 
         Assert.Equal(400, error.Status);
@@ -296,14 +296,14 @@ public sealed class WhisperEngineTests(SyntheticModels models)
 
         await engine.EnsureLoadedAsync();
         var status = engine.Status;
-        var error = await Assert.ThrowsAsync<ApiError>(() =>
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
             engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions(), null, CancellationToken.None));
 
         Assert.False(status.ModelLoaded);
         Assert.Contains("does-not-exist.bin", status.LoadError);
         Assert.Equal(path, status.ModelPath);
         Assert.Equal(503, error.Status);
-        Assert.Equal(ApiError.ApiErrorType, error.Type);
+        Assert.Equal(ApiException.ApiErrorType, error.Type);
         Assert.Equal("model_not_loaded", error.Code);
         // Where the model lives is the operator's business, not the caller's.
         Assert.DoesNotContain(models.Directory, error.Message);
@@ -321,7 +321,7 @@ public sealed class WhisperEngineTests(SyntheticModels models)
 
         Assert.False(engine.Status.ModelLoaded);
         Assert.NotNull(engine.Status.LoadError);
-        var error = await Assert.ThrowsAsync<ApiError>(() =>
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
             engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions(), null, CancellationToken.None));
         Assert.Equal(503, error.Status);
     }

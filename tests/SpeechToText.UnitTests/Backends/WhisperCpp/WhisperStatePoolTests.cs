@@ -20,7 +20,7 @@ public sealed class WhisperStatePoolTests
 
         Assert.NotEqual(a.SlotIndex, b.SlotIndex);
         Assert.Equal(2, pool.SlotsBusy);
-        await Assert.ThrowsAsync<ApiError>(async () => await pool.AcquireAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<ApiException>(async () => await pool.AcquireAsync(CancellationToken.None));
         b.Dispose();
         b.Dispose(); // idempotent
         Assert.Equal(1, pool.SlotsBusy);
@@ -33,10 +33,10 @@ public sealed class WhisperStatePoolTests
         using var running = await pool.AcquireAsync(CancellationToken.None);
         var waiting = pool.AcquireAsync(CancellationToken.None).AsTask();
 
-        var error = await Assert.ThrowsAsync<ApiError>(async () => await pool.AcquireAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ApiException>(async () => await pool.AcquireAsync(CancellationToken.None));
 
         Assert.Equal(429, error.Status);
-        Assert.Equal(ApiError.RateLimit, error.Type);
+        Assert.Equal(ApiException.RateLimit, error.Type);
         Assert.True(error.RetryAfter >= TimeSpan.FromSeconds(1));
         Assert.False(waiting.IsCompleted);
         Assert.Equal(1, pool.QueueLength);
