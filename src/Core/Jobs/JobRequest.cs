@@ -74,10 +74,9 @@ public static class JobRequest
             language = WhisperLanguages.NormalizeToCode(lang) ?? throw new JobRejectedException($"Unknown language '{lang}'.");
         }
         var settings = new JobSettings { Model = raw.Model ?? pipeline.DefaultModel, Language = language, Prompt = raw.Prompt, Formats = formats };
-        using var probe = BuildRequest(settings, null, AudioUpload.FromBytes("probe.wav", []), null);
         try
         {
-            return (settings, router.Validate(probe));
+            return (settings, ModelFor(settings, router));
         }
         catch (ApiException e)
         {
@@ -88,18 +87,25 @@ public static class JobRequest
     /// <summary>The model a job's settings name, checked again when a chunk runs (the catalog may have changed since planning).</summary>
     public static ModelEntry ModelFor(JobSettings settings, TranscriptionRouter router)
     {
-        using var probe = BuildRequest(settings, null, AudioUpload.FromBytes("probe.wav", []), null);
-        return router.Validate(probe);
+        var model = router.Resolve(settings.Model);
+        // What a chunk asks of this model, with the job's own prompt as given: a model that takes none rejects the job.
+        return router.Validate(new TranscriptionOptions(OptionsFor(settings, model, null)) { Prompt = settings.Prompt });
     }
 
     /// <summary>The request a chunk is transcribed with: as much detail as the model can give (verbose, words and segments).</summary>
-    public static TranscriptionRequest BuildRequest(JobSettings settings, ModelEntry? model, AudioUpload audio, string? prompt)
+    public static TranscriptionRequest BuildRequest(JobSettings settings, ModelEntry? model, AudioUpload audio, string? prompt) =>
+        new(OptionsFor(settings, model, prompt), audio);
+
+    /// <summary>
+    /// A job's options for <paramref name="model"/> (null: before the model is known, the most a model could be asked:
+    /// verbose_json with words and segments, which the rules then check).
+    /// </summary>
+    public static TranscriptionOptions OptionsFor(JobSettings settings, ModelEntry? model, string? prompt)
     {
         bool verbose = model is null || model.Capabilities.TranscriptionFormats.Contains(ResponseFormat.VerboseJson);
-        return new TranscriptionRequest
+        return new TranscriptionOptions
         {
             Task = TranscriptionTask.Transcribe,
-            File = audio,
             Model = settings.Model,
             Language = settings.Language,
             Prompt = model is null || model.Capabilities.Prompt ? prompt ?? settings.Prompt : null,

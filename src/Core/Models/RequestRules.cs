@@ -11,8 +11,26 @@ public static class RequestRules
     /// <summary>known_speaker_names / known_speaker_references: at most this many entries (OpenAI's limit).</summary>
     public const int MaxKnownSpeakers = 4;
 
+    /// <summary>The diarizing model needs a chunking_strategy above this length.</summary>
+    public const double DiarizeChunkingThresholdSeconds = 30;
+
+    /// <summary>Checks the decoded audio's length against the model: its maximum, and diarization's chunking rule.</summary>
+    public static void EnsureAudioFits(TranscriptionOptions r, ModelEntry model, double seconds)
+    {
+        if (model.Capabilities.MaxAudioSeconds is { } max && seconds > max)
+        {
+            throw ApiException.BadRequest($"Audio is {seconds:0.#} s long; model '{model.Id}' accepts at most {max:0} s.", "file", "audio_too_long");
+        }
+        if (model.Kind == ModelKind.Gpt4oTranscribeDiarize && seconds > DiarizeChunkingThresholdSeconds && r.ChunkingStrategy is null)
+        {
+            throw ApiException.BadRequest(
+                $"chunking_strategy is required for audio longer than {DiarizeChunkingThresholdSeconds:0} s with model '{model.Id}' (use \"auto\").",
+                "chunking_strategy", "missing_required_parameter");
+        }
+    }
+
     /// <summary>Checks the request against what the model supports (OPENAI-CONTRACT.md's rules).</summary>
-    public static void EnsureSupported(TranscriptionRequest r, ModelEntry model)
+    public static void EnsureSupported(TranscriptionOptions r, ModelEntry model)
     {
         var caps = model.Capabilities;
         if (r.Task == TranscriptionTask.Translate && !caps.CanTranslate)

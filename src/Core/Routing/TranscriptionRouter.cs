@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SpeechToText.Core.Http;
 using SpeechToText.Core.Models;
 using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
@@ -15,8 +14,11 @@ public sealed class TranscriptionRouter(ModelCatalog catalog, IEnumerable<ITrans
 {
     private readonly Dictionary<BackendKind, ITranscriptionBackend> _backends = backends.ToDictionary(b => b.Kind);
 
-    /// <summary>Resolves the model and checks the request against it; throws the client's 4xx error.</summary>
-    public ModelEntry Validate(TranscriptionRequest request)
+    /// <summary>The catalog entry of a public model id, or OpenAI's model_not_found 404.</summary>
+    public ModelEntry Resolve(string id) => catalog.Resolve(id);
+
+    /// <summary>Resolves the model and checks the request's options against it; throws the client's 4xx error.</summary>
+    public ModelEntry Validate(TranscriptionOptions request)
     {
         var model = catalog.Resolve(request.Model);
         RequestRules.EnsureSupported(request, model);

@@ -1,35 +1,26 @@
+using System.Diagnostics.CodeAnalysis;
 
 namespace SpeechToText.Core.Transcription;
 
 /// <summary>
-/// A parsed /v1/audio/transcriptions or /translations call. Field names and defaults follow OpenAI's
-/// API. Owns the upload; dispose to delete its temp file.
+/// A parsed /v1/audio/transcriptions or /translations call: its options and its audio. Owns the upload; dispose to
+/// delete its temp file.
 /// </summary>
-public sealed class TranscriptionRequest : IAsyncDisposable, IDisposable
+public sealed class TranscriptionRequest : TranscriptionOptions, IAsyncDisposable, IDisposable
 {
-    public required TranscriptionTask Task { get; init; }
+    public TranscriptionRequest()
+    {
+    }
+
+    /// <summary>The request of <paramref name="options"/> with <paramref name="file"/> as its audio (owned from now on).</summary>
+    [SetsRequiredMembers]
+    public TranscriptionRequest(TranscriptionOptions options, AudioUpload file)
+        : base(options)
+    {
+        File = file;
+    }
+
     public required AudioUpload File { get; init; }
-    public required string Model { get; init; }
-    /// <summary>ISO-639-1 code as sent (validated), or null.</summary>
-    public string? Language { get; init; }
-    public string? Prompt { get; init; }
-    public ResponseFormat ResponseFormat { get; init; } = ResponseFormat.Json;
-    /// <summary>True when the client sent response_format (OpenAI defaults differ per model when absent).</summary>
-    public bool ResponseFormatGiven { get; init; }
-    public float Temperature { get; init; }
-    /// <summary>As sent; None when the field was absent (verbose_json then defaults to segments).</summary>
-    public TimestampGranularity Granularities { get; init; }
-    public bool Stream { get; init; }
-    public bool IncludeLogprobs { get; init; }
-    /// <summary>Raw chunking_strategy: "auto" or a JSON object, passed through to backends that take it.</summary>
-    public string? ChunkingStrategy { get; init; }
-    public IReadOnlyList<string> KnownSpeakerNames { get; init; } = [];
-    public IReadOnlyList<string> KnownSpeakerReferences { get; init; } = [];
-
-    /// <summary>Segments in verbose_json unless only word timestamps were asked for.</summary>
-    public bool WantsSegments => Granularities == TimestampGranularity.None || Granularities.HasFlag(TimestampGranularity.Segment);
-
-    public bool WantsWords => Granularities.HasFlag(TimestampGranularity.Word);
 
     private Task<DecodedAudio>? _decoded;
 

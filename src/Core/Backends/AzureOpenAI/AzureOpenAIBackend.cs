@@ -33,9 +33,6 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
     /// <summary>Scope of Azure OpenAI (Cognitive Services) for Microsoft Entra ID tokens.</summary>
     public const string TokenScope = "https://cognitiveservices.azure.com/.default";
 
-    /// <summary>The diarizing model needs a chunking_strategy above this length.</summary>
-    public const double DiarizeChunkingThresholdSeconds = 30;
-
     private readonly Dictionary<string, (AudioClient Client, AzureDeploymentOptions Options)> _deployments;
     private readonly IAudioDecoder _decoder;
     private readonly UpstreamResilience _resilience;
@@ -120,23 +117,12 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
     /// <summary>gpt-4o models reject audio over 1400 s and diarization needs chunking above 30 s: measured here, before any upstream call.</summary>
     private async Task<double?> CheckDurationAsync(TranscriptionRequest request, ModelEntry model, CancellationToken ct)
     {
-        bool diarize = model.Kind == ModelKind.Gpt4oTranscribeDiarize;
-        if (model.Capabilities.MaxAudioSeconds is null && !diarize)
+        if (model.Capabilities.MaxAudioSeconds is null && model.Kind != ModelKind.Gpt4oTranscribeDiarize)
         {
             return null;
         }
         var audio = await request.DecodeOnceAsync(_decoder, ct).ConfigureAwait(false);
-        if (model.Capabilities.MaxAudioSeconds is { } max && audio.DurationSeconds > max)
-        {
-            throw ApiException.BadRequest(
-                $"Audio is {audio.DurationSeconds:0.#} s long; model '{model.Id}' accepts at most {max:0} s.", "file", "audio_too_long");
-        }
-        if (diarize && audio.DurationSeconds > DiarizeChunkingThresholdSeconds && request.ChunkingStrategy is null)
-        {
-            throw ApiException.BadRequest(
-                $"chunking_strategy is required for audio longer than {DiarizeChunkingThresholdSeconds:0} s with model '{model.Id}' (use \"auto\").",
-                "chunking_strategy", "missing_required_parameter");
-        }
+        RequestRules.EnsureAudioFits(request, model, audio.DurationSeconds);
         return audio.DurationSeconds;
     }
 
