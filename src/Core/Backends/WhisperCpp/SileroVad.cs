@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace SpeechToText.Core.Backends.WhisperCpp;
 
@@ -45,15 +44,10 @@ internal sealed class SileroVad : IDisposable
         var contextParams = WhisperNative.VadDefaultContextParams();
         contextParams.NThreads = threads;
         contextParams.UseGpu = 0;
-        var pathUtf8 = Marshal.StringToCoTaskMemUTF8(options.EffectiveVadModelPath);
         IntPtr context;
-        try
+        using (var path = new NativeUtf8(options.EffectiveVadModelPath))
         {
-            context = WhisperNative.VadInitFromFileWithParams((byte*)pathUtf8, contextParams);
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(pathUtf8);
+            context = WhisperNative.VadInitFromFileWithParams(path.Pointer, contextParams);
         }
         if (context == IntPtr.Zero)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Observability;
@@ -215,15 +214,10 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             return model.IsMultilingual ? null : "en";
         }
         var code = requested.Trim().ToLowerInvariant();
-        var utf8 = Marshal.StringToCoTaskMemUTF8(code);
         int id;
-        try
+        using (var utf8 = new NativeUtf8(code))
         {
-            id = WhisperNative.LangId((byte*)utf8);
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(utf8);
+            id = WhisperNative.LangId(utf8.Pointer);
         }
         if (id < 0)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace SpeechToText.Core.Backends.WhisperCpp;
 
@@ -65,15 +64,10 @@ public sealed unsafe class WhisperModel : IDisposable
         contextParams.FlashAttn = 0;
         contextParams.DtwTokenTimestamps = 0;
 
-        var pathUtf8 = Marshal.StringToCoTaskMemUTF8(path);
         IntPtr context;
-        try
+        using (var pathUtf8 = new NativeUtf8(path))
         {
-            context = WhisperNative.InitFromFileWithParams((byte*)pathUtf8, contextParams);
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(pathUtf8);
+            context = WhisperNative.InitFromFileWithParams(pathUtf8.Pointer, contextParams);
         }
         if (context == IntPtr.Zero)
         {

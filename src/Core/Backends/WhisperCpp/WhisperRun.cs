@@ -139,8 +139,9 @@ internal sealed unsafe class WhisperRun : IDisposable
         var p = *defaults;
         WhisperNative.FreeParams(defaults);
 
-        var languageUtf8 = Language is null ? IntPtr.Zero : Marshal.StringToCoTaskMemUTF8(Language);
-        var promptUtf8 = string.IsNullOrWhiteSpace(Options.Prompt) ? IntPtr.Zero : Marshal.StringToCoTaskMemUTF8(Options.Prompt);
+        // Both live until whisper_full_with_state has returned: the end of this method.
+        using var languageUtf8 = new NativeUtf8(Language);
+        using var promptUtf8 = new NativeUtf8(string.IsNullOrWhiteSpace(Options.Prompt) ? null : Options.Prompt);
         var self = GCHandle.Alloc(this);
         try
         {
@@ -154,9 +155,9 @@ internal sealed unsafe class WhisperRun : IDisposable
             p.PrintRealtime = 0;
             p.PrintTimestamps = 0;
             p.TokenTimestamps = 1;
-            p.Language = (byte*)languageUtf8;
+            p.Language = languageUtf8.Pointer;
             p.DetectLanguage = 0;
-            p.InitialPrompt = (byte*)promptUtf8;
+            p.InitialPrompt = promptUtf8.Pointer;
             if (Options.Temperature > 0)
             {
                 p.Temperature = Math.Min(Options.Temperature, 1f);
@@ -228,8 +229,6 @@ internal sealed unsafe class WhisperRun : IDisposable
         finally
         {
             self.Free();
-            Marshal.FreeCoTaskMem(languageUtf8);
-            Marshal.FreeCoTaskMem(promptUtf8);
         }
     }
 
