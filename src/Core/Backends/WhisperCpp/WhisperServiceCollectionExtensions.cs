@@ -22,8 +22,8 @@ public static class WhisperServiceCollectionExtensions
             {
                 if (string.IsNullOrWhiteSpace(options.ModelPath))
                 {
-                    var fromEnvironment = configuration[WhisperOptions.ModelPathVariable]
-                        ?? Environment.GetEnvironmentVariable(WhisperOptions.ModelPathVariable);
+                    // WHISPER_MODEL arrives through configuration: both hosts read environment variables into it.
+                    var fromEnvironment = configuration[WhisperOptions.ModelPathVariable];
                     options.ModelPath = string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment;
                 }
             })
