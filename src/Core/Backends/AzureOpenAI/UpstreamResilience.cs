@@ -11,7 +11,9 @@ namespace SpeechToText.Core.Backends.AzureOpenAI;
 /// <summary>
 /// Retries for upstream calls (Polly.Core): 408, 429, 5xx and connection failures are retried with
 /// exponential backoff and jitter, honouring Retry-After; 4xx client errors never are. Retries stop at the
-/// configured count, or when the next wait would pass the call's deadline; the last answer is then returned.
+/// configured count, or when the next attempt could not finish before the call's deadline (its wait plus the time the
+/// last attempt took would pass it); the last answer is then returned, so the caller sees the upstream's own error
+/// rather than a timeout of an attempt that was bound to be cut short.
 /// </summary>
 internal sealed class UpstreamResilience
 {
@@ -74,6 +76,7 @@ internal sealed class UpstreamResilience
             return ResiliencePipeline<T>.Empty;
         }
         var started = DateTime.UtcNow;
+        var attemptStarted = started;
         return new ResiliencePipelineBuilder<T>().AddRetry(new RetryStrategyOptions<T>
         {
             MaxRetryAttempts = _options.MaxRetries,
@@ -92,15 +95,23 @@ internal sealed class UpstreamResilience
                 {
                     return ValueTask.FromResult(false);
                 }
-                // A Retry-After beyond our longest wait or past the deadline ends the retries: the client gets it.
+                // A Retry-After beyond our longest wait ends the retries: the client gets it. So does a next attempt
+                // that, judged by the last one, would still be running at the deadline.
                 var retryAfter = UpstreamErrors.RetryAfter(response);
-                var remaining = call.Options.Timeout - (DateTime.UtcNow - started);
-                return ValueTask.FromResult(retryAfter is null || (retryAfter <= _options.RetryMaxDelay && retryAfter < remaining));
+                if (retryAfter > _options.RetryMaxDelay)
+                {
+                    return ValueTask.FromResult(false);
+                }
+                var now = DateTime.UtcNow;
+                var remaining = call.Options.Timeout - (now - started);
+                var lastAttempt = now - attemptStarted;
+                return ValueTask.FromResult((retryAfter ?? TimeSpan.Zero) + lastAttempt < remaining);
             },
             DelayGenerator = args => ValueTask.FromResult(
                 args.Outcome.Result is { } r ? UpstreamErrors.RetryAfter(responseOf(r)) : null),
             OnRetry = args =>
             {
+                attemptStarted = DateTime.UtcNow + args.RetryDelay;
                 string why = args.Outcome.Exception is { } e ? e.GetType().Name
                     : $"status {responseOf(args.Outcome.Result!).Status} ({UpstreamErrors.RequestIdText(responseOf(args.Outcome.Result!))})";
                 _logger.LogWarning("Azure OpenAI deployment {Deployment}: attempt {Attempt} failed with {Why}; retrying in {Delay:0} ms",
