@@ -85,14 +85,13 @@ var tableEndpoint = storage.properties.primaryEndpoints.table
 var slotsPerInstance = instanceMemoryMB >= 4096 ? 2 : 1
 
 // AzureOpenAI:Deployments:N:* (src/Core AzureOpenAIOptions), one block per deployment, authenticated by the
-// identity; ApiVersion and Fallbacks only where a deployment sets them.
+// app's identity (Identity__ManagedIdentityClientId); ApiVersion and Fallbacks only where a deployment sets them.
 var openAISettings = empty(openAIDeployments) ? {} : reduce(map(range(0, length(openAIDeployments)), i => union(
   {
     'AzureOpenAI__Deployments__${i}__Id': openAIDeployments[i].id
     'AzureOpenAI__Deployments__${i}__Endpoint': openAIEndpoint
     'AzureOpenAI__Deployments__${i}__Deployment': openAIDeployments[i].name
     'AzureOpenAI__Deployments__${i}__Kind': openAIDeployments[i].kind
-    'AzureOpenAI__Deployments__${i}__ManagedIdentityClientId': identityClientId
   },
   empty(openAIDeployments[i].?apiVersion ?? '') ? {} : { 'AzureOpenAI__Deployments__${i}__ApiVersion': openAIDeployments[i].?apiVersion ?? '' },
   toObject(range(0, length(openAIDeployments[i].?fallbacks ?? [])), j => 'AzureOpenAI__Deployments__${i}__Fallbacks__${j}', j => (openAIDeployments[i].?fallbacks ?? [])[j])
@@ -123,10 +122,11 @@ var baseSettings = {
   PipelineStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // src/Core IdentityOptions: the one credential of the app's own clients (storage, Azure OpenAI, telemetry).
+  Identity__ManagedIdentityClientId: identityClientId
   // src/Core StorageOptions: the pipeline's clients.
   Storage__BlobServiceUri: blobEndpoint
   Storage__QueueServiceUri: queueEndpoint
-  Storage__ManagedIdentityClientId: identityClientId
   Storage__InputContainer: inputContainerName
   Storage__OutputContainer: outputContainerName
   Storage__JobsContainer: jobsContainerName

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Backends.AzureOpenAI;
 using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Http;
+using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Models;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Storage;
@@ -19,7 +21,8 @@ public static class SpeechToTextServiceCollectionExtensions
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        // When storage is configured (AddTranscriptionJobs binds it), the 413 message says where large files go.
+        // When storage is configured, the 413 message says where large files go.
+        services.AddStorage(configuration);
         services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>
         {
             if (string.IsNullOrWhiteSpace(api.LargeFileHint) && storage.Value.IsConfigured)
@@ -52,14 +55,25 @@ public static class SpeechToTextServiceCollectionExtensions
                 .Concat(sp.GetRequiredService<IOptions<AzureOpenAIOptions>>().Value.Entries())));
         services.AddSingleton<LocalWhisperBackend>();
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<LocalWhisperBackend>());
+        services.AddAzureCredential(configuration);
         services.AddSingleton<AzureOpenAIBackend>();
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<AzureOpenAIBackend>());
         services.AddSingleton<TranscriptionRouter>();
         services.AddSingleton<TranscriptionHandler>();
-        // The other endpoints, used by both hosts (JobsEndpoints is resolved only where jobs are served, after AddTranscriptionJobs).
+        // The other endpoints, used by both hosts.
         services.AddSingleton<ModelsEndpoints>();
         services.AddSingleton<UsageEndpoint>();
-        services.AddSingleton<JobsEndpoints>();
+        return services;
+    }
+
+    /// <summary>
+    /// The blob pipeline (<see cref="JobsServiceCollectionExtensions.AddTranscriptionJobs"/>) and its HTTP endpoints;
+    /// the host runs the orchestration (Durable Functions, or the local task hub).
+    /// </summary>
+    public static IServiceCollection AddSpeechToTextJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTranscriptionJobs(configuration);
+        services.TryAddSingleton<JobsEndpoints>();
         return services;
     }
 

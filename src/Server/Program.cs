@@ -20,7 +20,7 @@ builder.Services.AddSpeechToTextTelemetry(builder.Configuration);
 // The blob pipeline, one Durable Task orchestration per recording: the 413 hint whenever storage is configured,
 // job status whenever its task hub can be reached, and the task hub's worker, blob watcher and housekeeping only
 // with Pipeline:Enabled.
-builder.Services.AddTranscriptionJobs(builder.Configuration);
+builder.Services.AddSpeechToTextJobs(builder.Configuration);
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>();
 if (storage?.CanHostTaskHub == true)
 {

@@ -17,10 +17,8 @@ public static class JobsServiceCollectionExtensions
     {
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddStorage(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<JobStorage>();
         services.TryAddSingleton<IChunkPlanner, SileroChunkPlanner>();
         services.TryAddSingleton<PipelineDecoder>();
         services.TryAddSingleton<JobStatusDocuments>();

@@ -1,4 +1,4 @@
-using Azure.Identity;
+using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -51,35 +51,25 @@ public static class TelemetryServiceCollectionExtensions
         }
         if (appInsights)
         {
-            var clientId = ManagedIdentityClientId(configuration[TelemetryOptions.AppInsightsAuthVariable]);
-            builder = builder.UseAzureMonitorExporter(o =>
+            builder = builder.UseAzureMonitorExporter();
+            if (UsesEntraId(configuration[TelemetryOptions.AppInsightsAuthVariable]))
             {
-                if (clientId is not null)
-                {
-                    // Local authentication is off on our Application Insights resource: ingest with the app's identity.
-                    o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-                }
-            });
+                // Local authentication is off on our Application Insights resource: ingest with the service's one
+                // credential (section "Identity", registered by the Storage layer), the exporter reads these options.
+                services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential>((o, credential) => o.Credential = credential);
+            }
         }
         return builder;
     }
 
-    /// <summary>The client id in Azure's "ClientId=&lt;guid&gt;;Authorization=AAD", or null.</summary>
-    internal static string? ManagedIdentityClientId(string? authentication)
-    {
-        string? mode = null, clientId = null;
-        foreach (var part in (authentication ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (pair is ["Authorization" or "authorization", var m])
-            {
-                mode = m;
-            }
-            else if (pair is ["ClientId" or "clientid", var c])
-            {
-                clientId = c;
-            }
-        }
-        return "AAD".Equals(mode, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(clientId) ? clientId : null;
-    }
+    /// <summary>
+    /// Whether Azure's authentication string ("ClientId=&lt;guid&gt;;Authorization=AAD") asks for Microsoft Entra ID
+    /// ingestion. Its client id names the identity Azure expects; the service's one credential is that identity
+    /// when Identity:ManagedIdentityClientId is the same id (what infra/ sets).
+    /// </summary>
+    internal static bool UsesEntraId(string? authentication) =>
+        (authentication ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
+            .Any(pair => pair is [var key, var mode] && key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+                && mode.Equals("AAD", StringComparison.OrdinalIgnoreCase));
 }

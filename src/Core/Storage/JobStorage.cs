@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +6,7 @@ namespace SpeechToText.Core.Storage;
 
 /// <summary>
 /// The pipeline's blob containers, from <see cref="StorageOptions"/>: a connection string (Azurite, local) or the
-/// blob service URI with Azure.Identity (managed identity in Azure). The task hub's own clients are the Durable
+/// blob service URI with the service's shared credential (managed identity in Azure). The task hub's own clients are the Durable
 /// Task provider's (configured from the same options by the host).
 /// </summary>
 public sealed class JobStorage
@@ -15,13 +14,13 @@ public sealed class JobStorage
     private readonly Lazy<BlobServiceClient> _blobs;
     private int _created;
 
-    public JobStorage(IOptions<StorageOptions> options)
+    public JobStorage(IOptions<StorageOptions> options, TokenCredential credential)
     {
         Options = options.Value;
         _blobs = new(() => string.IsNullOrWhiteSpace(Options.ConnectionString)
             ? new BlobServiceClient(Options.BlobServiceUri ?? throw new InvalidOperationException(
                 "Storage is not configured: set Storage:ConnectionString, or Storage:BlobServiceUri (with Storage:QueueServiceUri and Storage:TableServiceUri for the pipeline)."),
-                Credential(Options))
+                credential)
             : new BlobServiceClient(Options.ConnectionString));
     }
 
@@ -37,11 +36,6 @@ public sealed class JobStorage
 
     /// <summary>The storage account's name, for messages that tell users where to drop files.</summary>
     public string AccountName => Blobs.AccountName;
-
-    /// <summary>Managed identity in Azure (a user-assigned one when its client id is configured), developer credentials locally.</summary>
-    public static TokenCredential Credential(StorageOptions o) => string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)
-        ? new DefaultAzureCredential()
-        : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId));
 
     /// <summary>Creates the containers once per process (cheap no-ops when they exist).</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace SpeechToText.Core.Storage;
 /// <summary>
 /// Section "Storage": where the blob pipeline keeps inputs, outputs and chunks, and where the local server's
 /// Durable Task hub lives (blobs, queues and tables). Locally (and against Azurite) a connection string; in Azure
-/// the service URIs with Microsoft Entra ID (managed identity).
+/// the service URIs with Microsoft Entra ID (the identity of section "Identity").
 /// </summary>
 public sealed class StorageOptions
 {
@@ -22,9 +22,6 @@ public sealed class StorageOptions
 
     /// <summary>https://&lt;account&gt;.table.core.windows.net: the local server's task hub (instances and histories) when there is no connection string.</summary>
     public Uri? TableServiceUri { get; set; }
-
-    /// <summary>Client id of a user-assigned managed identity; empty: DefaultAzureCredential.</summary>
-    public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>Where large recordings are dropped.</summary>
     public string InputContainer { get; set; } = "audio-in";

@@ -17,8 +17,8 @@ public static class UsageServiceCollectionExtensions
         services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageRecorder>();
-        // Storage options are bound by AddTranscriptionJobs, which both hosts call; without them: local files.
-        services.TryAddSingleton<JobStorage>();
+        // Append blobs where storage is configured, local files otherwise.
+        services.AddStorage(configuration);
         services.TryAddSingleton<IUsageStore>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<BlobUsageStore>(sp)
             : ActivatorUtilities.CreateInstance<FileUsageStore>(sp));

@@ -1,3 +1,4 @@
+using Azure.Core;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask;
@@ -28,7 +29,7 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
     private TaskHubWorker? _worker;
 
     public LocalTaskHub(IServiceProvider services, IOptions<StorageOptions> storage, IOptions<PipelineOptions> pipeline, IOptions<WhisperOptions> whisper,
-        ILoggerFactory loggerFactory)
+        TokenCredential credential, ILoggerFactory loggerFactory)
     {
         _services = services;
         _loggerFactory = loggerFactory;
@@ -41,7 +42,7 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
         Service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = p.TaskHub,
-            StorageAccountClientProvider = ClientProvider(storage.Value),
+            StorageAccountClientProvider = ClientProvider(storage.Value, credential),
             MaxConcurrentTaskActivityWorkItems = _activityConcurrency,
             MaxConcurrentTaskOrchestrationWorkItems = 8,
             WorkItemQueueVisibilityTimeout = p.ActivityLockTimeout,
@@ -56,9 +57,9 @@ public sealed class LocalTaskHub : IHostedService, IDisposable
 
     public AzureStorageOrchestrationService Service { get; }
 
-    private static StorageAccountClientProvider ClientProvider(StorageOptions o) => !string.IsNullOrWhiteSpace(o.ConnectionString)
+    private static StorageAccountClientProvider ClientProvider(StorageOptions o, TokenCredential credential) => !string.IsNullOrWhiteSpace(o.ConnectionString)
         ? new StorageAccountClientProvider(o.ConnectionString)
-        : new StorageAccountClientProvider(o.BlobServiceUri!, o.QueueServiceUri!, o.TableServiceUri!, JobStorage.Credential(o));
+        : new StorageAccountClientProvider(o.BlobServiceUri!, o.QueueServiceUri!, o.TableServiceUri!, credential);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

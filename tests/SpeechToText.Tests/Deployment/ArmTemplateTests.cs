@@ -261,6 +261,9 @@ public sealed partial class ArmTemplateTests(CompiledInfra infra) : IClassFixtur
         var settings = AppSettings(env);
         var clientId = $"{{reference('{env.Single("Microsoft.ManagedIdentity/userAssignedIdentities").Id}', '{ApiVersion(env, "Microsoft.ManagedIdentity/userAssignedIdentities")}').clientId}}";
         Assert.Equal($"ClientId={clientId};Authorization=AAD", Assert.IsType<RuntimeValue>(settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]).Text);
+        // The app's one credential (storage, Azure OpenAI, telemetry) is that same identity, set once.
+        Assert.Equal(clientId, "{" + Assert.IsType<RuntimeValue>(settings["Identity__ManagedIdentityClientId"]).Text + "}");
+        Assert.DoesNotContain(settings.Keys, k => k.EndsWith("__ManagedIdentityClientId", StringComparison.Ordinal) && k != "Identity__ManagedIdentityClientId");
     }
 
     [Theory]

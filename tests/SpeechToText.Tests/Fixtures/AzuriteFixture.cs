@@ -105,7 +105,19 @@ public sealed class AzuriteFixture : IAsyncLifetime
         ["Storage__JobsContainer"] = o.JobsContainer,
     };
 
-    public static JobStorage Client(StorageOptions o) => new(Options.Create(o));
+    public static JobStorage Client(StorageOptions o) => new(Options.Create(o), ConnectionStringsOnly.Instance);
+
+    /// <summary>Azurite is reached by connection string: a token asked for would be a bug.</summary>
+    private sealed class ConnectionStringsOnly : Azure.Core.TokenCredential
+    {
+        public static readonly ConnectionStringsOnly Instance = new();
+
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Azurite is reached by connection string; no token should be asked for.");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Azurite is reached by connection string; no token should be asked for.");
+    }
 
     private static string InstallViaScript()
     {

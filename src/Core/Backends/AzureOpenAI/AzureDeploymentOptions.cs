@@ -32,9 +32,6 @@ public sealed class AzureDeploymentOptions
     /// </summary>
     public string? ApiVersion { get; set; }
 
-    /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one / DefaultAzureCredential.</summary>
-    public string? ManagedIdentityClientId { get; set; }
-
     /// <summary>Deadline of one call including its retries.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -7,7 +7,6 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Azure.Core;
-using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenAI.Audio;
@@ -38,8 +37,9 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
     private readonly UpstreamResilience _resilience;
     private readonly ILogger<AzureOpenAIBackend> _logger;
 
-    public AzureOpenAIBackend(IOptions<AzureOpenAIOptions> options, IAudioDecoder decoder, ILogger<AzureOpenAIBackend> logger,
-        TokenCredential? credential = null)
+    /// <param name="credential">The service's shared credential (section "Identity"), for deployments without an api key.</param>
+    public AzureOpenAIBackend(IOptions<AzureOpenAIOptions> options, IAudioDecoder decoder, TokenCredential credential,
+        ILogger<AzureOpenAIBackend> logger)
     {
         _decoder = decoder;
         _logger = logger;
@@ -51,7 +51,7 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
 
     public string DescribeFor(ModelEntry model) => $"{Kind.WireName()}:{model.Deployment}";
 
-    private static AudioClient CreateClient(AzureDeploymentOptions d, TokenCredential? credential)
+    private static AudioClient CreateClient(AzureDeploymentOptions d, TokenCredential credential)
     {
         var options = new OpenAIClientOptions
         {
@@ -70,19 +70,13 @@ public sealed class AzureOpenAIBackend : ITranscriptionBackend
             ? ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(key), "api-key")
             // The validator allows plain http only for loopback, where the SDK's policy would refuse every call.
             : options.Endpoint.Scheme == Uri.UriSchemeHttp
-                ? new LoopbackBearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope)
-                : new BearerTokenPolicy(credential ?? DefaultCredential(d), TokenScope);
+                ? new LoopbackBearerTokenPolicy(credential, TokenScope)
+                : new BearerTokenPolicy(credential, TokenScope);
         return new AudioClient(d.DeploymentName, auth, options);
     }
 
     /// <summary>Azure OpenAI's v1 API, which the plain OpenAI client speaks: https://&lt;resource&gt;.openai.azure.com/openai/v1/.</summary>
     private static Uri V1Endpoint(AzureDeploymentOptions d) => new(d.Endpoint.TrimEnd('/') + "/openai/v1/");
-
-    /// <summary>Managed identity in Azure (a user-assigned one when its client id is configured), developer credentials locally.</summary>
-    private static TokenCredential DefaultCredential(AzureDeploymentOptions d) =>
-        d.ManagedIdentityClientId is { Length: > 0 } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
 
     public async Task<TranscriptionResult> TranscribeAsync(TranscriptionRequest request, ModelEntry model,
         ITranscriptionObserver? observer, CancellationToken cancellationToken)
