@@ -8,5 +8,5 @@ namespace SpeechToText.Core.Jobs;
 /// </summary>
 public interface IChunkPlanner
 {
-    Task<IReadOnlyList<ChunkPlan>> PlanAsync(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken);
+    Task<PlannedChunks> PlanAsync(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken);
 }

@@ -87,7 +87,7 @@ public sealed class PlanJobActivity(JobStorage storage, TranscriptionRouter rout
             sw.Restart();
 
             var limits = BackendChunkLimits.ForBackend(model.Backend, model.Kind, model.Backend == BackendKind.Local ? _options.LocalChunkTargetSeconds : null);
-            var chunks = await planner.PlanAsync(audio.Samples, limits, cancellationToken).ConfigureAwait(false);
+            var chunks = (await planner.PlanAsync(audio.Samples, limits, cancellationToken).ConfigureAwait(false)).Chunks;
             foreach (var chunk in chunks)
             {
                 int from = (int)Math.Round(chunk.Start * DecodedAudio.SampleRate);

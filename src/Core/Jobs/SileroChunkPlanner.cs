@@ -31,7 +31,6 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     private SileroVad? _vad;
     private bool _vadMissing;
     private bool _disposed;
-    private long _vadSamplesScanned;
 
     public SileroChunkPlanner(IOptions<WhisperOptions> options, ILogger<SileroChunkPlanner> logger)
     {
@@ -39,10 +38,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
         _logger = logger;
     }
 
-    /// <summary>Samples this planner has run through the VAD so far (lead-ins included); for cost checks and metrics.</summary>
-    public long VadSamplesScanned => Interlocked.Read(ref _vadSamplesScanned);
-
-    public Task<IReadOnlyList<ChunkPlan>> PlanAsync(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken)
+    public Task<PlannedChunks> PlanAsync(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
         Validate(limits);
@@ -53,14 +49,15 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
         var total = samples.Length;
         if (FitsOneChunk(total, limits))
         {
-            return Task.FromResult<IReadOnlyList<ChunkPlan>>([new ChunkPlan(0, 0, Seconds(total))]);
+            return Task.FromResult(new PlannedChunks([new ChunkPlan(0, 0, Seconds(total))], 0));
         }
         // The VAD calls block for a while (about a tenth of the window's length each); keep them off the caller's thread.
         return Task.Run(() => Plan(samples, limits, cancellationToken), cancellationToken);
     }
 
-    private IReadOnlyList<ChunkPlan> Plan(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken)
+    private PlannedChunks Plan(ReadOnlyMemory<float> samples, ChunkLimits limits, CancellationToken cancellationToken)
     {
+        long vadSamples = 0;
         var started = Stopwatch.GetTimestamp();
         var total = samples.Length;
         var target = ToSamples(limits.TargetSeconds);
@@ -74,7 +71,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var windowEnd = Math.Min(previous + Math.Min(target, max), total);
             var windowStart = Math.Max(previous + 1, windowEnd - window);
-            var cut = FindCut(samples.Span, windowStart, windowEnd, cancellationToken, out var fromFallback);
+            var cut = FindCut(samples.Span, windowStart, windowEnd, ref vadSamples, cancellationToken, out var fromFallback);
             if (fromFallback)
             {
                 fallbacks++;
@@ -93,15 +90,15 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             plan.Add(new ChunkPlan(plan.Count, Seconds(start), Seconds(cut)));
             start = cut;
         }
-        _logger.LogInformation("Planned {Chunks} chunk(s) for {Seconds:0.#} s of audio in {Ms} ms ({Fallbacks} cut(s) without a pause)",
-            plan.Count, Seconds(total), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, fallbacks);
-        return plan;
+        _logger.LogInformation("Planned {Chunks} chunk(s) for {Seconds:0.#} s of audio in {Ms} ms, {VadSeconds:0.#} s of it through the VAD ({Fallbacks} cut(s) without a pause)",
+            plan.Count, Seconds(total), (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, vadSamples / (double)SampleRate, fallbacks);
+        return new PlannedChunks(plan, vadSamples);
     }
 
     /// <summary>The cut for one window, in samples: the middle of the best pause, else of the quietest 100 ms.</summary>
-    private int FindCut(ReadOnlySpan<float> samples, int windowStart, int windowEnd, CancellationToken cancellationToken, out bool fromFallback)
+    private int FindCut(ReadOnlySpan<float> samples, int windowStart, int windowEnd, ref long vadSamples, CancellationToken cancellationToken, out bool fromFallback)
     {
-        var speech = DetectSpeech(samples, windowStart, windowEnd, cancellationToken);
+        var speech = DetectSpeech(samples, windowStart, windowEnd, ref vadSamples, cancellationToken);
         if (speech is not null)
         {
             var gaps = Gaps(speech, windowStart, windowEnd);
@@ -193,7 +190,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
     }
 
     /// <summary>Speech regions (samples, absolute) in [start, end), or null when the VAD model is not installed.</summary>
-    private List<(int Start, int End)>? DetectSpeech(ReadOnlySpan<float> samples, int start, int end, CancellationToken cancellationToken)
+    private List<(int Start, int End)>? DetectSpeech(ReadOnlySpan<float> samples, int start, int end, ref long vadSamples, CancellationToken cancellationToken)
     {
         lock (_vadGate)
         {
@@ -205,7 +202,7 @@ public sealed class SileroChunkPlanner : IChunkPlanner, IDisposable
             var before = vad.SamplesScanned;
             // A search window is short (ChunkLimits.SearchWindowSeconds): one block, one lead-in, as cheap as the VAD gets.
             var regions = vad.Detect(samples, start, end, cancellationToken.ThrowIfCancellationRequested, blockSamples: Math.Max(1, end - start));
-            Interlocked.Add(ref _vadSamplesScanned, vad.SamplesScanned - before);
+            vadSamples += vad.SamplesScanned - before;
             return SpeechRegions.ToSamples(regions, start, end, SampleRate);
         }
     }

@@ -24,7 +24,7 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         using var planner = CreatePlanner();
         var (samples, pauses) = SpeechWithPauses.Generate(20 * 60, seed: 11);
 
-        var plan = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
+        var (plan, _) = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
 
         AssertCoversExactly(plan, samples.Length, Minutes);
         Assert.InRange(plan.Count, 8, 12);
@@ -54,7 +54,7 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         Array.Clear(samples, 95 * Rate, Rate * 15 / 100);
         var limits = new ChunkLimits { TargetSeconds = 100, MaxSeconds = 150, SearchWindowSeconds = 20 };
 
-        var plan = await planner.PlanAsync(samples, limits, CancellationToken.None);
+        var (plan, _) = await planner.PlanAsync(samples, limits, CancellationToken.None);
 
         AssertCoversExactly(plan, samples.Length, limits);
         Assert.Equal(2, plan.Count);
@@ -67,10 +67,10 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         using var planner = CreatePlanner();
         var samples = SpeechWithPauses.Continuous(179.5);
 
-        var plan = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
+        var (plan, vadSamples) = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
 
         Assert.Equal([new ChunkPlan(0, 0, 179.5)], plan);
-        Assert.Equal(0, planner.VadSamplesScanned);
+        Assert.Equal(0, vadSamples);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         using var planner = CreatePlanner();
         var (samples, _) = SpeechWithPauses.Generate(181, seed: 3);
 
-        var plan = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
+        var (plan, _) = await planner.PlanAsync(samples, Minutes, CancellationToken.None);
 
         Assert.Equal(2, plan.Count);
         AssertCoversExactly(plan, samples.Length, Minutes);
@@ -92,7 +92,7 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         var (samples, _) = SpeechWithPauses.Generate(400, seed: 5);
         var limits = new ChunkLimits { TargetSeconds = 100, MaxSeconds = 100, SearchWindowSeconds = 10 };
 
-        var plan = await planner.PlanAsync(samples, limits, CancellationToken.None);
+        var (plan, _) = await planner.PlanAsync(samples, limits, CancellationToken.None);
 
         AssertCoversExactly(plan, samples.Length, limits);
         Assert.All(plan.SkipLast(1), c => Assert.InRange(c.Duration, 90, 100));
@@ -108,17 +108,17 @@ public sealed class SileroChunkPlannerTests(ITestOutputHelper output)
         var limits = BackendChunkLimits.ForBackend(Core.Models.BackendKind.Local, Core.Models.ModelKind.Whisper);
 
         var started = Stopwatch.GetTimestamp();
-        var plan = await planner.PlanAsync(samples, limits, CancellationToken.None);
+        var (plan, vadSamples) = await planner.PlanAsync(samples, limits, CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         output.WriteLine($"{hours} h: {plan.Count} chunks planned in {elapsed.TotalMilliseconds:0} ms, "
-            + $"{planner.VadSamplesScanned / (double)Rate:0} s of audio through the VAD");
+            + $"{vadSamples / (double)Rate:0} s of audio through the VAD");
         AssertCoversExactly(plan, samples.Length, limits);
         // Chunks end 0-30 s before their 300 s target.
         var cuts = plan.Count - 1;
         Assert.InRange(cuts, hours * 3600 / 300 - 1, hours * 3600 / 270);
         // The window plus its 2 s lead-in per cut, nothing else: the cost follows the cuts, not the length.
-        Assert.Equal(cuts * (long)(limits.SearchWindowSeconds + 2) * Rate, planner.VadSamplesScanned);
+        Assert.Equal(cuts * (long)(limits.SearchWindowSeconds + 2) * Rate, vadSamples);
         Assert.All(plan.Skip(1), c =>
         {
             var cut = (int)Math.Round(c.Start * Rate);
