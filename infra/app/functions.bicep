@@ -134,12 +134,10 @@ var baseSettings = {
   Pipeline__DefaultModel: pipelineDefaultModel
   Pipeline__MaxChunksInFlight: string(maximumInstanceCount * slotsPerInstance)
   Whisper__Slots: string(slotsPerInstance)
-  Pipeline__TempDirectory: '/tmp/stt-jobs'
   // src/Core UsageOptions: usage records beside the pipeline's containers, one append blob per instance and day.
   Usage__Container: usageContainerName
-  // src/Core ApiOptions / AudioOptions: spilled uploads on the instance's writable temp disk.
-  Api__TempDirectory: '/tmp/stt-uploads'
-  Audio__TempDirectory: '/tmp/stt-uploads'
+  // src/Core AudioOptions: the one temp folder (spilled uploads, downloaded pipeline inputs) on the instance's writable temp disk.
+  Audio__TempDirectory: '/tmp/stt-temp'
 }
 
 resource app 'Microsoft.Web/sites@2025-03-01' = {

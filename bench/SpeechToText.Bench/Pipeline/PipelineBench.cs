@@ -73,7 +73,7 @@ internal static class PipelineBench
             ["Pipeline__LocalChunkTargetSeconds"] = chunkSeconds.ToString(CultureInfo.InvariantCulture),
             // The watcher only starts the job; its listing interval is reported apart, not counted.
             ["Pipeline__WatchInterval"] = "00:00:00.500",
-            ["Pipeline__TempDirectory"] = Path.Combine(o.WorkDir, "pipeline-tmp"),
+            ["Audio__TempDirectory"] = Path.Combine(o.WorkDir, "pipeline-tmp"),
         };
         await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, settings,
             Path.Combine(o.WorkDir, $"server-pipeline-w{workers}.log"), TimeSpan.FromMinutes(2)).ConfigureAwait(false);

@@ -30,8 +30,12 @@ public sealed class AudioOptions
     /// </summary>
     public int MaxConcurrentDecodes { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Where uploads that ffmpeg must seek in (MP4 with the index at the end) are written briefly.</summary>
-    public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-uploads");
+    /// <summary>
+    /// The service's one temp folder (created on demand, files mode 0600 and deleted when done): uploads past
+    /// Api:MemoryThresholdBytes, the pipeline's downloaded inputs, and uploads ffmpeg must seek in (MP4 with the
+    /// index at the end).
+    /// </summary>
+    public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-temp");
 
     internal long MaxSamples => (long)Math.Floor(MaxAudioDuration.TotalSeconds * DecodedAudio.SampleRate);
 }

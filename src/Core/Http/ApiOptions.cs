@@ -27,13 +27,9 @@ public sealed class ApiOptions
     [Range(256, 1024 * 1024)]
     public int MaxPartHeaderBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Uploads up to this size stay in memory; larger ones spill to a temp file.</summary>
+    /// <summary>Uploads up to this size stay in memory; larger ones spill to a file in Audio:TempDirectory.</summary>
     [Range(0, 256 * 1024 * 1024)]
     public int MemoryThresholdBytes { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>Where spilled uploads go (created on demand; files are deleted when the request ends).</summary>
-    [Required]
-    public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-uploads");
 
     /// <summary>How long a client may take to send its whole request body.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -17,7 +17,7 @@ public static class MultipartFormReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async Task<MultipartForm> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken ct)
+    public static async Task<MultipartForm> ReadAsync(HttpRequest request, ApiOptions options, string tempDirectory, CancellationToken ct)
     {
         var boundary = GetBoundary(request.ContentType);
         var reader = new MultipartReader(boundary, request.Body)
@@ -56,7 +56,7 @@ public static class MultipartFormReader
                     var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.ToString()
                         : HeaderUtilities.RemoveQuotes(disposition.FileName).ToString();
                     form.File = await AudioUpload.ReadAsync(section.Body, SanitizeFileName(fileName), options.MaxUploadBytes,
-                        options.MemoryThresholdBytes, options.TempDirectory, ct).ConfigureAwait(false);
+                        options.MemoryThresholdBytes, tempDirectory, ct).ConfigureAwait(false);
                 }
                 else
                 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpeechToText.Core.Audio;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Core.Usage;
@@ -17,6 +18,7 @@ namespace SpeechToText.Core.Http;
 public sealed class TranscriptionHandler(
     TranscriptionRouter router,
     IOptions<ApiOptions> apiOptions,
+    IOptions<AudioOptions> audioOptions,
     ILogger<TranscriptionHandler> logger)
 {
     /// <summary>Names the backend that answered, e.g. "whisper.cpp" or "azure-openai:&lt;deployment&gt;".</summary>
@@ -31,6 +33,7 @@ public sealed class TranscriptionHandler(
     /// </summary>
     public const string ServerTimingHeader = "Server-Timing";
     private readonly ApiOptions _options = apiOptions.Value;
+    private readonly string _tempDirectory = audioOptions.Value.TempDirectory;
 
     public async Task HandleAsync(HttpContext context, TranscriptionTask task)
     {
@@ -74,7 +77,7 @@ public sealed class TranscriptionHandler(
         MultipartForm form;
         try
         {
-            form = await MultipartFormReader.ReadAsync(context.Request, _options, uploadDeadline.Token).ConfigureAwait(false);
+            form = await MultipartFormReader.ReadAsync(context.Request, _options, _tempDirectory, uploadDeadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {

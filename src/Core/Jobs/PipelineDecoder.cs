@@ -13,15 +13,17 @@ public sealed class PipelineDecoder
 {
     private readonly IAudioDecoder _decoder;
     private readonly PipelineOptions _options;
+    private readonly string _tempDirectory;
 
     public PipelineDecoder(IOptions<PipelineOptions> pipeline, IOptions<AudioOptions> audio, ILoggerFactory loggerFactory)
     {
         _options = pipeline.Value;
         var a = audio.Value;
+        _tempDirectory = a.TempDirectory;
         var decodeOptions = Options.Create(new AudioOptions
         {
             FfmpegPath = a.FfmpegPath,
-            TempDirectory = _options.TempDirectory,
+            TempDirectory = a.TempDirectory,
             MaxAudioDuration = _options.MaxDuration,
             DecodeTimeout = _options.DecodeTimeout,
         });
@@ -31,8 +33,8 @@ public sealed class PipelineDecoder
     /// <summary>Reads <paramref name="stream"/> (spilled to the temp folder past 1 MiB) and decodes it to 16 kHz mono.</summary>
     public async Task<DecodedAudio> DecodeAsync(Stream stream, string name, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_options.TempDirectory);
-        await using var upload = await AudioUpload.ReadAsync(stream, name, _options.MaxInputBytes, 1 << 20, _options.TempDirectory, cancellationToken)
+        Directory.CreateDirectory(_tempDirectory);
+        await using var upload = await AudioUpload.ReadAsync(stream, name, _options.MaxInputBytes, 1 << 20, _tempDirectory, cancellationToken)
             .ConfigureAwait(false);
         return await _decoder.DecodeAsync(upload, cancellationToken).ConfigureAwait(false);
     }

@@ -70,8 +70,5 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan QueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Where inputs are downloaded for decoding.</summary>
-    public string TempDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "stt-jobs");
-
     public TimeSpan MaxDuration => TimeSpan.FromHours(MaxDurationHours);
 }

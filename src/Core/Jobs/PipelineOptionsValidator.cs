@@ -72,10 +72,6 @@ internal sealed class PipelineOptionsValidator(IOptions<StorageOptions> storage)
         {
             failures.Add($"Pipeline:TaskHub '{o.TaskHub}' must be 3-45 letters and digits, starting with a letter.");
         }
-        if (string.IsNullOrWhiteSpace(o.TempDirectory))
-        {
-            failures.Add("Pipeline:TempDirectory must name a folder.");
-        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

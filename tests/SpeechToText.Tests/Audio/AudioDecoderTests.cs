@@ -187,7 +187,7 @@ public class AudioDecoderTests
         Assert.True(File.Exists(options.FfmpegPath), "the build did not copy the minimal ffmpeg next to the tests");
         Assert.Equal(TimeSpan.FromSeconds(120), options.DecodeTimeout);
         Assert.Equal(TimeSpan.FromHours(4), options.MaxAudioDuration);
-        Assert.Equal(Path.Combine(Path.GetTempPath(), "stt-uploads"), options.TempDirectory);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "stt-temp"), options.TempDirectory);
     }
 
     [Theory]

@@ -26,7 +26,6 @@ public sealed class ClientDisconnectTests(ITestOutputHelper output)
     {
         ["Whisper__ModelPath"] = TestModels.Test,
         ["Whisper__Slots"] = "1",
-        ["Api__TempDirectory"] = uploads,
         ["Audio__TempDirectory"] = uploads,
         // Anything over 64 KiB spills to a temp file.
         ["Api__MemoryThresholdBytes"] = "65536",

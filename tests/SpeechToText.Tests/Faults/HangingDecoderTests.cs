@@ -33,8 +33,7 @@ public sealed class HangingDecoderTests
                 ["Audio__DecodeTimeout"] = DecodeTimeout.ToString("c", CultureInfo.InvariantCulture),
                 // Every upload spills to disk, so the test can see that file go.
                 ["Api__MemoryThresholdBytes"] = "1024",
-                ["Api__TempDirectory"] = uploads,
-                ["Audio__TempDirectory"] = uploads,
+                        ["Audio__TempDirectory"] = uploads,
             });
             var mp3 = File.ReadAllBytes(AudioSamples.Shared.Mp3);
 

@@ -30,7 +30,7 @@ public sealed class TempDiskFullTests
             await using var server = await ServerProcess.StartAsync(new Dictionary<string, string?>
             {
                 ["Whisper__ModelPath"] = TestModels.Test,
-                ["Api__TempDirectory"] = mount,
+                ["Audio__TempDirectory"] = mount,
                 ["Api__MemoryThresholdBytes"] = "16384",
             });
             // About 110 KB: it spills, and fits only while the filler, which leaves 32 KiB free, is gone.

@@ -48,7 +48,6 @@ public sealed class HostileServerFixture : IAsyncLifetime
             ["Whisper__Slots"] = "2",
             ["Whisper__ThreadsPerSlot"] = "1",
             ["Whisper__QueueCapacity"] = "32",
-            ["Api__TempDirectory"] = TempDirectory,
             ["Api__UploadTimeout"] = UploadTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Audio__TempDirectory"] = TempDirectory,
             ["Audio__MaxAudioDuration"] = MaxAudioDuration.ToString("c", CultureInfo.InvariantCulture),

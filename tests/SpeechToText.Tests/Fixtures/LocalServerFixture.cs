@@ -17,7 +17,6 @@ public sealed class LocalServerFixture : IAsyncLifetime
             ["Whisper__ModelPath"] = TestModels.Test,
             ["Whisper__Slots"] = "2",
             ["Whisper__QueueCapacity"] = "32",
-            ["Api__TempDirectory"] = TempDirectory,
             ["Audio__TempDirectory"] = TempDirectory,
         });
     }

@@ -76,7 +76,7 @@ public class MutationFuzzTests(HostileServerFixture fixture, ITestOutputHelper o
         try
         {
             // A low spill threshold so the temp-file path of uploads is fuzzed too.
-            var api = new ApiOptions { TempDirectory = temp, MemoryThresholdBytes = 64 * 1024 };
+            var api = new ApiOptions { MemoryThresholdBytes = 64 * 1024 };
             var audio = Options.Create(new AudioOptions
             {
                 FfmpegPath = AudioSamples.BundledFfmpeg,
@@ -86,7 +86,7 @@ public class MutationFuzzTests(HostileServerFixture fixture, ITestOutputHelper o
             });
             var decoder = new AudioDecoder(new WavDecoder(audio), new FfmpegDecoder(audio), audio);
             var campaign = new FuzzCampaign("in process", Fuzzer(), Seed, () => HostileServerFixture.RssBytes(Environment.ProcessId));
-            await campaign.RunAsync(count, concurrency: 2, input => DecodeInProcessAsync(input, api, decoder));
+            await campaign.RunAsync(count, concurrency: 2, input => DecodeInProcessAsync(input, api, temp, decoder));
             output.WriteLine(campaign.Summary);
 
             Assert.True(campaign.Failures.Count == 0, campaign.Summary);
@@ -128,7 +128,7 @@ public class MutationFuzzTests(HostileServerFixture fixture, ITestOutputHelper o
     }
 
     /// <summary>What the server does before the engine: read the multipart body, bind the request, decode the audio.</summary>
-    private static async Task<FuzzOutcome> DecodeInProcessAsync(FuzzInput input, ApiOptions api, AudioDecoder decoder)
+    private static async Task<FuzzOutcome> DecodeInProcessAsync(FuzzInput input, ApiOptions api, string temp, AudioDecoder decoder)
     {
         var context = new DefaultHttpContext();
         context.Request.ContentType = MultipartBody.ContentType;
@@ -137,7 +137,7 @@ public class MutationFuzzTests(HostileServerFixture fixture, ITestOutputHelper o
         try
         {
             TranscriptionRequest request;
-            await using (var form = await MultipartFormReader.ReadAsync(context.Request, api, timeout.Token))
+            await using (var form = await MultipartFormReader.ReadAsync(context.Request, api, temp, timeout.Token))
             {
                 request = TranscriptionRequestBinder.Bind(form, TranscriptionTask.Transcribe);
             }

@@ -11,9 +11,6 @@ namespace SpeechToText.Core.Backends.WhisperCpp;
 /// </summary>
 public static unsafe class WhisperNativeLibrary
 {
-    /// <summary>Environment variable that overrides the native folder when options leave it unset.</summary>
-    public const string DirectoryVariable = "WHISPER_NATIVE_DIR";
-
     private static readonly Lock Gate = new();
     private static string? _directory;
     private static IntPtr _whisper;
@@ -28,7 +25,7 @@ public static unsafe class WhisperNativeLibrary
     public static string? Directory => _directory;
 
     /// <summary>
-    /// Chooses the folder (explicit value, else <see cref="DirectoryVariable"/>, else the default) and
+    /// Chooses the folder (Whisper:NativeDirectory, which Whisper__NativeDirectory sets from the environment, else the default) and
     /// installs the resolver. Later calls with another folder are ignored: a native library cannot be
     /// swapped once loaded.
     /// </summary>
@@ -51,8 +48,7 @@ public static unsafe class WhisperNativeLibrary
         {
             return Path.GetFullPath(configured);
         }
-        var fromEnvironment = Environment.GetEnvironmentVariable(DirectoryVariable);
-        return !string.IsNullOrWhiteSpace(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : DefaultDirectory;
+        return DefaultDirectory;
     }
 
     /// <summary>Loads libwhisper now (and its ggml dependencies first); throws DllNotFoundException with the folder in the message.</summary>
@@ -106,7 +102,7 @@ public static unsafe class WhisperNativeLibrary
             }
         }
         var whisper = FindLibrary(directory, "whisper")
-            ?? throw new DllNotFoundException($"libwhisper was not found in '{directory}'. Set Whisper:NativeDirectory or {DirectoryVariable}.");
+            ?? throw new DllNotFoundException($"libwhisper was not found in '{directory}'. Set Whisper:NativeDirectory (Whisper__NativeDirectory).");
         return NativeLibrary.Load(whisper);
     }
 

@@ -15,7 +15,7 @@ public sealed class WhisperOptions
     /// <summary>The ggml model file. Unset or missing: the engine reports "not loaded" and answers 503.</summary>
     public string? ModelPath { get; set; }
 
-    /// <summary>Folder holding libwhisper and libggml*; default <c>native/</c> beside the app (or WHISPER_NATIVE_DIR).</summary>
+    /// <summary>Folder holding libwhisper and libggml*; default <c>native/</c> beside the app.</summary>
     public string? NativeDirectory { get; set; }
 
     /// <summary>Silero VAD model in ggml form; default <c>models/ggml-silero-v6.2.0.bin</c> beside the app.</summary>
