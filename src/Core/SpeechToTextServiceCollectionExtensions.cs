@@ -20,7 +20,8 @@ public static class SpeechToTextServiceCollectionExtensions
     /// <summary>Everything both hosts need: options (validated at start), decoder, engine, catalog, router, handlers, metering and limits.</summary>
     public static IServiceCollection AddSpeechToText(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         // When storage is configured, the 413 message says where large files go.
         services.AddStorage(configuration);
         services.AddOptions<ApiOptions>().PostConfigure<IOptions<StorageOptions>>((api, storage) =>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SpeechToText.Core.Http;
 
 /// <summary>Limits of the HTTP surface (section "Api"). Every limit is explicit and configurable.</summary>
@@ -8,31 +6,24 @@ public sealed class ApiOptions
     public const string Section = "Api";
 
     /// <summary>OpenAI's upload limit: 25 MiB.</summary>
-    [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 26_214_400;
 
     /// <summary>Bytes the non-file fields and multipart framing may add on top of the file (whole-body cap).</summary>
-    [Range(0, 256 * 1024 * 1024)]
     public long MaxFormOverheadBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Parts allowed in one multipart body (fields + file).</summary>
-    [Range(2, 10_000)]
     public int MaxParts { get; set; } = 64;
 
     /// <summary>Largest non-file form field (a prompt, a speaker reference data URL...).</summary>
-    [Range(16, 16 * 1024 * 1024)]
     public int MaxFieldBytes { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>Largest header block of one multipart section.</summary>
-    [Range(256, 1024 * 1024)]
     public int MaxPartHeaderBytes { get; set; } = 16 * 1024;
 
     /// <summary>Uploads up to this size stay in memory; larger ones spill to a file in Audio:TempDirectory.</summary>
-    [Range(0, 256 * 1024 * 1024)]
     public int MemoryThresholdBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>How long a client may take to send its whole request body.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Appended to the 413 message: where larger files go instead (the blob pipeline).</summary>

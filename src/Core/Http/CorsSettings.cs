@@ -1,6 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace SpeechToText.Core.Http;
 
@@ -9,7 +10,7 @@ namespace SpeechToText.Core.Http;
 /// default: no Access-Control-* header is ever sent and preflights get no grant, so a page elsewhere cannot
 /// read answers even from a server on the user's own machine.
 /// </summary>
-public sealed class CorsSettings : IValidatableObject
+public sealed class CorsSettings
 {
     public const string Section = "Cors";
 
@@ -17,7 +18,6 @@ public sealed class CorsSettings : IValidatableObject
     public List<string> AllowedOrigins { get; set; } = [];
 
     /// <summary>How long a browser may cache a preflight answer.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan PreflightMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
     public bool Enabled => AllowedOrigins.Count > 0;
@@ -36,28 +36,12 @@ public sealed class CorsSettings : IValidatableObject
         TranscriptionHandler.BackendHeader, TranscriptionHandler.FallbackHeader, TranscriptionHandler.ServerTimingHeader, "Retry-After",
     ];
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        foreach (var origin in AllowedOrigins)
-        {
-            if (origin != "*" && !IsOrigin(origin))
-            {
-                yield return new ValidationResult(
-                    $"Cors:AllowedOrigins entry '{origin}' is not an origin: use scheme://host[:port] (no path), or * for any origin.",
-                    [nameof(AllowedOrigins)]);
-            }
-        }
-    }
-
-    private static bool IsOrigin(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-        && uri.AbsolutePath == "/" && !value.EndsWith('/') && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
-
     /// <summary>Registers the options and, only when origins are listed, ASP.NET Core's CORS policy for them.</summary>
     internal static void Register(IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
-        services.AddOptions<CorsSettings>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CorsSettings>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CorsSettings>, CorsSettingsValidator>());
         var settings = section.Get<CorsSettings>() ?? new CorsSettings();
         if (!settings.Enabled)
         {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace SpeechToText.Core.Observability;
@@ -7,7 +6,7 @@ namespace SpeechToText.Core.Observability;
 /// Section "Telemetry". Nothing is exported unless an OTLP endpoint (this section or the standard
 /// OTEL_EXPORTER_OTLP_ENDPOINT) or an Application Insights connection string is configured.
 /// </summary>
-public sealed class TelemetryOptions : IValidatableObject
+public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
@@ -24,21 +23,10 @@ public sealed class TelemetryOptions : IValidatableObject
     public Uri? OtlpEndpoint { get; set; }
 
     /// <summary>"grpc" (OpenTelemetry's default, port 4317) or "http/protobuf" (port 4318), for <see cref="OtlpEndpoint"/>.</summary>
-    [RegularExpression("^(grpc|http/protobuf)$", ErrorMessage = "Telemetry:OtlpProtocol must be grpc or http/protobuf.")]
     public string OtlpProtocol { get; set; } = "grpc";
 
     /// <summary>service.name on every span and metric (OTEL_SERVICE_NAME wins).</summary>
-    [Required]
     public string ServiceName { get; set; } = "speech-to-text";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (OtlpEndpoint is { } uri && (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https")))
-        {
-            yield return new ValidationResult("Telemetry:OtlpEndpoint must be an absolute http(s) URL such as http://collector:4317.",
-                [nameof(OtlpEndpoint)]);
-        }
-    }
 
     /// <summary>What the configuration asks to export to.</summary>
     internal static (bool Otlp, bool AppInsights) Destinations(IConfiguration configuration, TelemetryOptions options) =>

@@ -3,6 +3,8 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -22,7 +24,8 @@ public static class TelemetryServiceCollectionExtensions
     public static IOpenTelemetryBuilder? AddSpeechToTextTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(TelemetryOptions.Section);
-        services.AddOptions<TelemetryOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
         var (otlp, appInsights) = TelemetryOptions.Destinations(configuration, options);
         if (!otlp && !appInsights)

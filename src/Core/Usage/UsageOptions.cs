@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SpeechToText.Core.Usage;
 
 /// <summary>
@@ -12,50 +10,38 @@ public sealed class UsageOptions
     public const string Section = "Usage";
 
     /// <summary>Container of the usage blobs: <c>yyyy/MM/dd/&lt;instance&gt;.jsonl</c>.</summary>
-    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Usage:Container must be a valid container name.")]
     public string Container { get; set; } = "usage";
 
     /// <summary>Where the same JSON lines go when no storage is configured.</summary>
-    [Required]
     public string LocalDirectory { get; set; } = DefaultLocalDirectory();
 
     /// <summary>Names this instance's blobs, so instances never append to the same blob. Default: host name and process id.</summary>
-    [Required, RegularExpression("^[A-Za-z0-9._-]{1,100}$", ErrorMessage = "Usage:InstanceId may use letters, digits, '.', '_' and '-' (at most 100).")]
     public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>Longest time a record waits in memory before it is written.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A write starts early once this many records are waiting.</summary>
-    [Range(1, 1_000_000)]
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>Records kept in memory while storage is slow or down; beyond this new records are dropped (and logged).</summary>
-    [Range(1, 10_000_000)]
     public int MaxBufferedRecords { get; set; } = 100_000;
 
     /// <summary>First pause after a failed write; doubles per failure up to <see cref="RetryMaxDelay"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long GET /v1/usage waits for buffered records to be written, and shutdown for the last ones.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Largest append block (Azure's limit is 4 MiB).</summary>
-    [Range(1024, 4 * 1024 * 1024)]
     public int MaxBlockBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Blocks per append blob before rolling to <c>&lt;instance&gt;-2.jsonl</c> (Azure's limit is 50,000).</summary>
-    [Range(1, 50_000)]
     public int MaxBlocksPerBlob { get; set; } = 50_000;
 
     /// <summary>Longest range GET /v1/usage answers, in days.</summary>
-    [Range(1, 3660)]
     public int MaxQueryDays { get; set; } = 31;
 
     /// <summary>The blob (or file) name of an instance's records of one day; parts after the first are numbered from 2.</summary>

@@ -14,7 +14,8 @@ public static class UsageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddUsageMetering(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageOptions>, UsageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageRecorder>();
         // Append blobs where storage is configured, local files otherwise.

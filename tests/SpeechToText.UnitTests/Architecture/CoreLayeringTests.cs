@@ -12,6 +12,7 @@ public class CoreLayeringTests
     public static readonly IReadOnlyDictionary<string, int> Layers = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["Transcription"] = 0,
+        ["Configuration"] = 0,
         ["Observability"] = 1,
         ["Audio"] = 2,
         ["Models"] = 3,
