@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SpeechToText.Core.Backends.WhisperCpp;
 
-namespace SpeechToText.Tests.Backends.WhisperCpp;
+namespace SpeechToText.UnitTests.Backends.WhisperCpp;
 
 public sealed class WhisperOptionsTests
 {

@@ -6,7 +6,7 @@ using SpeechToText.Core.Http;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Core.Usage;
 
-namespace SpeechToText.Tests.Http;
+namespace SpeechToText.UnitTests.Http;
 
 /// <summary>AudioApi.InvokeAsync: what Azure Functions' HTTP triggers run, the same envelope and key check as the server's pipeline.</summary>
 public sealed class HostInvocationTests
