@@ -86,7 +86,7 @@ public sealed class JobsEndpoints(JobStatusReader reader, JobStatusDocuments doc
 
     private static async Task WriteAsync(HttpContext ctx, JobStatus status)
     {
-        var body = JobJson.Serialize(status).ToArray();
+        var body = JobJson.Serialize(status, JobJsonContext.Default.JobStatus).ToArray();
         ctx.Response.ContentType = "application/json";
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).ConfigureAwait(false);

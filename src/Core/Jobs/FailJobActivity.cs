@@ -32,7 +32,7 @@ public sealed class FailJobActivity(JobStorage storage, JobStatusDocuments docum
                 OutputContainer = storage.Options.OutputContainer, Outputs = [], Error = work.Reason,
                 FailedChunks = work.Chunk is { } c ? [new ChunkStatus(c.Index, JobStates.Failed, c.Attempts, c.Reason)] : null,
             };
-            await storage.Jobs.GetBlobClient(JobBlobs.Failure(jobId)).UploadAsync(JobJson.Serialize(status),
+            await storage.Jobs.GetBlobClient(JobBlobs.Failure(jobId)).UploadAsync(JobJson.Serialize(status, JobJsonContext.Default.JobStatus),
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken).ConfigureAwait(false);
             await documents.WriteAsync(status, cancellationToken).ConfigureAwait(false);
             bool rejected = work.Chunk is null && work.ChunksTotal == 0;

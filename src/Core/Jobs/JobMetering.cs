@@ -47,8 +47,8 @@ public sealed class JobMetering(JobStorage storage, UsageRecorder recorder, Usag
         }
         try
         {
-            await marker.UploadAsync(JobJson.Serialize(record), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken).ConfigureAwait(false);
+            await marker.UploadAsync(JobJson.Serialize(record, JobJsonContext.Default.UsageRecord),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {

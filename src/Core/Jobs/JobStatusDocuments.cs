@@ -7,7 +7,7 @@ namespace SpeechToText.Core.Jobs;
 public sealed class JobStatusDocuments(JobStorage storage)
 {
     public Task WriteAsync(JobStatus status, CancellationToken cancellationToken) =>
-        storage.Output.GetBlobClient(JobBlobs.Status(status.Input)).UploadAsync(JobJson.Serialize(status),
+        storage.Output.GetBlobClient(JobBlobs.Status(status.Input)).UploadAsync(JobJson.Serialize(status, JobJsonContext.Default.JobStatus),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken);
 
     /// <summary>The last status document written for an input name, or null.</summary>
@@ -16,7 +16,7 @@ public sealed class JobStatusDocuments(JobStorage storage)
         try
         {
             var content = (await storage.Output.GetBlobClient(JobBlobs.Status(inputName)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-            return JobJson.Deserialize<JobStatus>(content);
+            return JobJson.Deserialize(content, JobJsonContext.Default.JobStatus);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {

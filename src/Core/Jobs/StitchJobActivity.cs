@@ -30,7 +30,7 @@ public sealed class StitchJobActivity(JobStorage storage, JobStatusDocuments doc
             {
                 var content = (await storage.Jobs.GetBlobClient(JobBlobs.ChunkResult(jobId, chunk.Index)).DownloadContentAsync(cancellationToken).ConfigureAwait(false))
                     .Value.Content;
-                transcripts.Add(new ChunkTranscript(chunk, JobJson.Deserialize<TranscriptionResult>(content)));
+                transcripts.Add(new ChunkTranscript(chunk, JobJson.Deserialize(content, JobJsonContext.Default.TranscriptionResult)));
             }
             var stitched = TranscriptStitcher.Stitch(transcripts, work.DurationSeconds);
             var outputs = new List<string>();

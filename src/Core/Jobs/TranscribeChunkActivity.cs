@@ -33,8 +33,8 @@ public sealed class TranscribeChunkActivity(JobStorage storage, TranscriptionRou
             string? prompt = null;
             if (work.PromptFromPrevious && model.Capabilities.Prompt)
             {
-                var previous = JobJson.Deserialize<TranscriptionResult>((await storage.Jobs.GetBlobClient(JobBlobs.ChunkResult(work.JobId, index - 1))
-                    .DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content);
+                var previous = JobJson.Deserialize((await storage.Jobs.GetBlobClient(JobBlobs.ChunkResult(work.JobId, index - 1))
+                    .DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content, JobJsonContext.Default.TranscriptionResult);
                 prompt = TranscriptStitcher.PromptFrom(previous);
                 if (prompt is not null && work.Settings.Prompt is { Length: > 0 } userPrompt)
                 {
@@ -50,11 +50,12 @@ public sealed class TranscribeChunkActivity(JobStorage storage, TranscriptionRou
                 result = (await router.TranscribeAsync(request, null, cancellationToken).ConfigureAwait(false)).Result with { Raw = null };
             }
             await storage.Jobs.GetBlobClient(JobBlobs.ChunkResult(work.JobId, index))
-                .UploadAsync(JobJson.Serialize(result with { Timings = null }), overwrite: true, cancellationToken).ConfigureAwait(false);
+                .UploadAsync(JobJson.Serialize(result with { Timings = null }, JobJsonContext.Default.TranscriptionResult), overwrite: true, cancellationToken)
+                .ConfigureAwait(false);
             if (result.Timings is { } timings)
             {
                 await storage.Jobs.GetBlobClient(JobBlobs.ChunkTimings(work.JobId, index))
-                    .UploadAsync(JobJson.Serialize(timings), overwrite: true, cancellationToken).ConfigureAwait(false);
+                    .UploadAsync(JobJson.Serialize(timings, JobJsonContext.Default.EngineTimings), overwrite: true, cancellationToken).ConfigureAwait(false);
             }
             logger.LogInformation("Job {JobId}: chunk {Index} transcribed in {Seconds:0.##} s", work.JobId, index, sw.Elapsed.TotalSeconds);
             return new ChunkDone(index, result.Segments.Count, sw.Elapsed.TotalSeconds);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Usage;
 
@@ -19,36 +18,28 @@ public static class UsageReport
         return [.. records.Where(r => r.Operation != UsageRecord.Job || jobs.Add(r.Id))];
     }
 
-    public static byte[] Render(UsageQuery query, IReadOnlyCollection<UsageRecord> records) => TranscriptionWriter.Json(w =>
+    public static byte[] Render(UsageQuery query, IReadOnlyCollection<UsageRecord> records) =>
+        JsonSerializer.SerializeToUtf8Bytes(Page(query, records), UsageJsonContext.Relaxed.UsagePage);
+
+    /// <summary>The page of the query's days: per day, one result per group in ordinal order of the group.</summary>
+    public static UsagePage Page(UsageQuery query, IReadOnlyCollection<UsageRecord> records) => new()
     {
-        w.WriteStartObject();
-        w.WriteString("object", "page");
-        w.WriteStartArray("data");
-        foreach (var day in query.Days)
+        Data = [.. query.Days.Select(day =>
         {
             var dayStart = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var bucketStart = dayStart > query.Start ? dayStart : query.Start;
             var bucketEnd = dayStart.AddDays(1) < query.End ? dayStart.AddDays(1) : query.End;
-            w.WriteStartObject();
-            w.WriteString("object", "bucket");
-            w.WriteNumber("start_time", bucketStart.ToUnixTimeSeconds());
-            w.WriteNumber("end_time", bucketEnd.ToUnixTimeSeconds());
-            w.WriteStartArray("results");
-            var groups = records.Where(r => r.Time >= bucketStart && r.Time < bucketEnd)
-                .GroupBy(r => GroupOf(r, query.GroupBy), StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal);
-            foreach (var group in groups)
+            return new UsageBucket
             {
-                WriteResult(w, query.GroupBy, group.Key, group.ToList());
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteBoolean("has_more", false);
-        w.WriteNull("next_page");
-        w.WriteEndObject();
-    });
+                StartTime = bucketStart.ToUnixTimeSeconds(),
+                EndTime = bucketEnd.ToUnixTimeSeconds(),
+                Results = [.. records.Where(r => r.Time >= bucketStart && r.Time < bucketEnd)
+                    .GroupBy(r => GroupOf(r, query.GroupBy), StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => Result(query.GroupBy, g.Key, g.ToList()))],
+            };
+        })],
+    };
 
     /// <summary>By key id, or by the model that served (the one asked for when none did).</summary>
     private static string GroupOf(UsageRecord r, UsageGrouping groupBy) => groupBy switch
@@ -58,26 +49,24 @@ public static class UsageReport
         _ => "",
     };
 
-    private static void WriteResult(Utf8JsonWriter w, UsageGrouping groupBy, string group, List<UsageRecord> records)
+    private static UsageResult Result(UsageGrouping groupBy, string group, List<UsageRecord> records)
     {
-        w.WriteStartObject();
-        w.WriteString("object", "usage.audio_transcriptions.result");
-        if (groupBy == UsageGrouping.Key)
+        var counts = new UsageResult
         {
-            w.WriteString("api_key_id", group);
-        }
-        else if (groupBy == UsageGrouping.Model)
+            NumModelRequests = records.Count,
+            Seconds = Math.Round(records.Sum(r => r.AudioSeconds), 3),
+            InputTokens = records.Sum(r => (long)(r.InputTokens ?? 0)),
+            OutputTokens = records.Sum(r => (long)(r.OutputTokens ?? 0)),
+            TotalTokens = records.Sum(r => (long)(r.TotalTokens ?? 0)),
+            InputAudioTokens = records.Sum(r => (long)(r.AudioTokens ?? 0)),
+            Errors = records.Count(r => r.IsError),
+            UploadBytes = records.Sum(r => r.UploadBytes),
+        };
+        return groupBy switch
         {
-            if (group.Length == 0) { w.WriteNull("model"); } else { w.WriteString("model", group); }
-        }
-        w.WriteNumber("num_model_requests", records.Count);
-        w.WriteNumber("seconds", Math.Round(records.Sum(r => r.AudioSeconds), 3));
-        w.WriteNumber("input_tokens", records.Sum(r => (long)(r.InputTokens ?? 0)));
-        w.WriteNumber("output_tokens", records.Sum(r => (long)(r.OutputTokens ?? 0)));
-        w.WriteNumber("total_tokens", records.Sum(r => (long)(r.TotalTokens ?? 0)));
-        w.WriteNumber("input_audio_tokens", records.Sum(r => (long)(r.AudioTokens ?? 0)));
-        w.WriteNumber("errors", records.Count(r => r.IsError));
-        w.WriteNumber("upload_bytes", records.Sum(r => r.UploadBytes));
-        w.WriteEndObject();
+            UsageGrouping.Key => new KeyUsageResult(counts, group),
+            UsageGrouping.Model => new ModelUsageResult(counts, group.Length == 0 ? null : group),
+            _ => counts,
+        };
     }
 }

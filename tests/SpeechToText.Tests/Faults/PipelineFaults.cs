@@ -59,7 +59,8 @@ internal static class PipelineFaults
         var expected = new List<string>();
         for (int i = 0; i < chunks; i++)
         {
-            var result = JobJson.Deserialize<TranscriptionResult>((await blobs.Jobs.GetBlobClient(JobBlobs.ChunkResult(jobId, i)).DownloadContentAsync()).Value.Content);
+            var result = JobJson.Deserialize((await blobs.Jobs.GetBlobClient(JobBlobs.ChunkResult(jobId, i)).DownloadContentAsync()).Value.Content,
+                JobJsonContext.Default.TranscriptionResult);
             expected.AddRange(result.Segments.Select(s => s.Text.Trim()));
         }
         using var verbose = JsonDocument.Parse((await blobs.Output.GetBlobClient($"{input}.verbose.json").DownloadContentAsync()).Value.Content.ToMemory());

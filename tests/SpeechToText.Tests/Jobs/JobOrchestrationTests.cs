@@ -259,7 +259,7 @@ public sealed class JobOrchestrationTests(AzuriteFixture azurite)
         (await h.Blobs.Jobs.GetBlobClient(JobBlobs.ChunkResult(jobId, index)).DownloadContentAsync()).Value.Content.ToArray();
 
     private static async Task<TranscriptionResult> ResultAsync(DurableHarness h, string jobId, int index) =>
-        JobJson.Deserialize<TranscriptionResult>(BinaryData.FromBytes(await ResultBytesAsync(h, jobId, index)));
+        JobJson.Deserialize(BinaryData.FromBytes(await ResultBytesAsync(h, jobId, index)), JobJsonContext.Default.TranscriptionResult);
 
     /// <summary>The job's usage records as written (after a flush), today's file.</summary>
     private static async Task<List<UsageRecord>> JobRecordsAsync(DurableHarness h, string jobId)
