@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SpeechToText.TestSupport;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Fixtures;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
+using SpeechToText.TestSupport;
 using SpeechToText.Core.Audio;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Fixtures;

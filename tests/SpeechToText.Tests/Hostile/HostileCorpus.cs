@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using SpeechToText.TestSupport;
 using SpeechToText.Core.Audio;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Fixtures;

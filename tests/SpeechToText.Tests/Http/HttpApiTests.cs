@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using SpeechToText.TestSupport;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Fixtures;
 

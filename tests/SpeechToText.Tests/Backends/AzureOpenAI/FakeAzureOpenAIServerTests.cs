@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Audio;
+using SpeechToText.TestSupport;
 using SpeechToText.Core.Transcription;
 using SpeechToText.Tests.Audio;
 using SpeechToText.Tests.Fixtures;

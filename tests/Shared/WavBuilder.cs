@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace SpeechToText.Tests.Audio;
+namespace SpeechToText.TestSupport;
 
 /// <summary>Writes WAV files byte by byte, so tests control every header field, including wrong ones.</summary>
 internal sealed class WavBuilder
