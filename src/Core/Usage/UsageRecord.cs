@@ -69,25 +69,19 @@ public sealed record UsageRecord
     [JsonIgnore]
     public DateOnly Day => DateOnly.FromDateTime(Time.UtcDateTime);
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>The record with the upstream's token counts, when it reported any.</summary>
     public UsageRecord WithTokens(TranscriptionUsage? usage) => usage is TokenUsage t
         ? this with { InputTokens = t.InputTokens, OutputTokens = t.OutputTokens, TotalTokens = t.TotalTokens, AudioTokens = t.AudioTokens }
         : this;
 
-    public string ToJsonLine() => JsonSerializer.Serialize(this, Json) + "\n";
+    public string ToJsonLine() => JsonSerializer.Serialize(this, UsageRecordJsonContext.Default.UsageRecord) + "\n";
 
     /// <summary>Parses one stored line; null for a line that is not a record (a torn write, a foreign line).</summary>
     public static UsageRecord? FromJsonLine(string line)
     {
         try
         {
-            return JsonSerializer.Deserialize<UsageRecord>(line, Json);
+            return JsonSerializer.Deserialize(line, UsageRecordJsonContext.Default.UsageRecord);
         }
         catch (JsonException)
         {
