@@ -9,6 +9,7 @@ using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Models;
+using SpeechToText.Core.Realtime;
 using SpeechToText.Core.Routing;
 using SpeechToText.Core.Storage;
 using SpeechToText.Core.Usage;
@@ -51,9 +52,12 @@ public static class SpeechToTextServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AzureOpenAIOptions>, AzureOpenAIOptionsValidator>();
 
         // One catalog: the local engine's ids, then the Azure OpenAI deployments (ids must not collide).
-        services.AddSingleton(sp => new ModelCatalog(
-            LocalModels(sp.GetRequiredService<IOptions<ModelsOptions>>().Value, sp.GetRequiredService<IWhisperEngine>().Status)
-                .Concat(sp.GetRequiredService<IOptions<AzureOpenAIOptions>>().Value.Entries())));
+        services.AddSingleton(sp =>
+        {
+            var azure = sp.GetRequiredService<IOptions<AzureOpenAIOptions>>().Value.Entries().ToList();
+            return new ModelCatalog(LocalModels(sp.GetRequiredService<IOptions<ModelsOptions>>().Value, sp.GetRequiredService<IWhisperEngine>().Status,
+                azure.Select(e => e.Id).ToHashSet(StringComparer.Ordinal)).Concat(azure));
+        });
         services.AddSingleton<LocalWhisperBackend>();
         services.AddSingleton<ITranscriptionBackend>(sp => sp.GetRequiredService<LocalWhisperBackend>());
         services.AddAzureCredential(configuration);
@@ -64,6 +68,9 @@ public static class SpeechToTextServiceCollectionExtensions
         // The other endpoints, used by both hosts.
         services.AddSingleton<ModelsEndpoints>();
         services.AddSingleton<UsageEndpoint>();
+        // Live transcription (src/Server maps it; Azure Functions cannot hold WebSockets).
+        services.AddRealtimeTranscription(configuration);
+        services.AddSingleton<RealtimeEndpoints>();
         return services;
     }
 
@@ -78,6 +85,6 @@ public static class SpeechToTextServiceCollectionExtensions
         return services;
     }
 
-    private static IEnumerable<ModelEntry> LocalModels(ModelsOptions models, WhisperEngineStatus status) =>
-        models.LocalEntries(status.ModelPath, status.Description);
+    private static IEnumerable<ModelEntry> LocalModels(ModelsOptions models, WhisperEngineStatus status, IReadOnlyCollection<string> taken) =>
+        models.LocalEntries(status.ModelPath, status.Description, taken);
 }

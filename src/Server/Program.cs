@@ -34,8 +34,10 @@ var binding = ListenAddress.Configure(builder);
 try
 {
     var app = builder.Build();
+    app.UseWebSockets();
     app.UseAudioApi();
     app.MapAudioApi();
+    app.MapRealtimeApi();
     app.MapUsageApi();
     if (storage?.CanHostTaskHub == true)
     {

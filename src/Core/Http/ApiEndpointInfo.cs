@@ -15,6 +15,12 @@ public sealed record ApiEndpointInfo
 
     public bool OpenWithoutKey { get; init; }
 
+    /// <summary>Whether a realtime client secret (ek_…) opens it as well as an API key: GET /v1/realtime only.</summary>
+    public bool AcceptsClientSecret { get; init; }
+
+    /// <summary>The realtime WebSocket endpoint: a key or a client secret; metered per turn by the session, not per call.</summary>
+    public static readonly ApiEndpointInfo Realtime = new() { AcceptsClientSecret = true };
+
     /// <summary>/health: orchestrators probe it without credentials.</summary>
     public static readonly ApiEndpointInfo Open = new() { OpenWithoutKey = true };
 

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SpeechToText.Core.Realtime;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Http;
@@ -10,11 +11,24 @@ namespace SpeechToText.Core.Http;
 /// configured, so an unknown path answers 401 before 404 and reveals nothing to callers without a key. The caller
 /// becomes <see cref="HttpContext.User"/>: a principal with the key's id and, for admin keys, the admin role.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator, RealtimeClientSecrets secrets)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (validator.Enabled && ApiEndpointInfo.Of(context)?.OpenWithoutKey != true)
+        var info = ApiEndpointInfo.Of(context);
+        if (info?.AcceptsClientSecret == true && ApiKeyValidator.ExtractKey(context.Request) is { } presented
+            && presented.StartsWith(RealtimeClientSecrets.Prefix + "_", StringComparison.Ordinal))
+        {
+            // A client secret stands for the key that issued it, on the one endpoint that takes secrets.
+            if (secrets.Redeem(presented) is not { } caller)
+            {
+                await ErrorResponse.WriteAsync(context, ApiException.InvalidApiKey()).ConfigureAwait(false);
+                return;
+            }
+            context.User = ApiKeyValidator.Principal(new ApiKeyEntry { Id = caller.KeyId, Sha256 = "" });
+            context.Features.Set(caller);
+        }
+        else if (validator.Enabled && info?.OpenWithoutKey != true)
         {
             var key = validator.Authenticate(context.Request);
             if (key is null)

@@ -75,7 +75,14 @@ public sealed class ApiKeyValidator
         return match;
     }
 
-    private static string? ExtractKey(HttpRequest request)
+    /// <summary>Subprotocol prefix browsers carry their key (or client secret) in, since they cannot set headers on a WebSocket.</summary>
+    public const string KeySubprotocolPrefix = "openai-insecure-api-key.";
+
+    /// <summary>
+    /// The key or secret the request presents: <c>Authorization: Bearer</c>, Azure's <c>api-key</c> header, or (WebSocket
+    /// requests) the <c>openai-insecure-api-key.&lt;key&gt;</c> subprotocol.
+    /// </summary>
+    public static string? ExtractKey(HttpRequest request)
     {
         var auth = request.Headers.Authorization.ToString();
         if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -84,6 +91,20 @@ public sealed class ApiKeyValidator
             return key.Length > 0 ? key : null;
         }
         var apiKey = request.Headers["api-key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
+        if (apiKey.Length > 0)
+        {
+            return apiKey;
+        }
+        foreach (var header in request.Headers.SecWebSocketProtocol)
+        {
+            foreach (var protocol in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (protocol.StartsWith(KeySubprotocolPrefix, StringComparison.Ordinal) && protocol.Length > KeySubprotocolPrefix.Length)
+                {
+                    return protocol[KeySubprotocolPrefix.Length..];
+                }
+            }
+        }
+        return null;
     }
 }

@@ -8,6 +8,12 @@ public sealed class ModelsOptions
     /// <summary>Ids served by the local engine; empty means OpenAI's own "whisper-1", so clients work unchanged.</summary>
     public List<string> LocalIds { get; set; } = [];
 
+    /// <summary>
+    /// Realtime model ids clients pick by name (the Vercel AI SDK streams only with these), served by the local engine
+    /// unless an Azure OpenAI deployment has the same id. Empty the list to serve none of them locally.
+    /// </summary>
+    public List<string> RealtimeLocalIds { get; set; } = ["gpt-realtime-whisper", "gpt-live-transcribe", "gpt-transcribe"];
+
     /// <summary>Also serve a descriptive id derived from the model file, e.g. ggml-tiny.en.bin → whisper-tiny.en-local.</summary>
     public bool DescriptiveLocalId { get; set; } = true;
 
@@ -28,13 +34,15 @@ public sealed class ModelsOptions
     }
 
     /// <summary>The catalog entries of the local engine, whose model file is <paramref name="modelPath"/>.</summary>
-    public IEnumerable<ModelEntry> LocalEntries(string? modelPath, string description)
+    /// <paramref name="taken"/> are ids other backends serve: a realtime id among them is left to its deployment.
+    public IEnumerable<ModelEntry> LocalEntries(string? modelPath, string description, IReadOnlyCollection<string>? taken = null)
     {
         var ids = LocalIds.Count > 0 ? new List<string>(LocalIds) : ["whisper-1"];
         if (DescriptiveLocalId && DescriptiveIdFor(modelPath) is { } descriptive && !ids.Contains(descriptive))
         {
             ids.Add(descriptive);
         }
+        ids.AddRange(RealtimeLocalIds.Where(id => !ids.Contains(id) && taken?.Contains(id) != true));
         return ids.Distinct(StringComparer.Ordinal).Select(id => new ModelEntry
         {
             Id = id,

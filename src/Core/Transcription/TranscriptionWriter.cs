@@ -168,7 +168,7 @@ public static class TranscriptionWriter
         w.WriteEndObject();
     }
 
-    private static void WriteLogprobs(Utf8JsonWriter w, IReadOnlyList<TokenLogprob> logprobs)
+    internal static void WriteLogprobs(Utf8JsonWriter w, IReadOnlyList<TokenLogprob> logprobs)
     {
         w.WriteStartArray("logprobs");
         foreach (var lp in logprobs)

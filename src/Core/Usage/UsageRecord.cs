@@ -15,6 +15,9 @@ public sealed record UsageRecord
     public const string Translation = "translation";
     public const string Job = "job";
 
+    /// <summary>One committed turn of a realtime transcription session.</summary>
+    public const string Realtime = "realtime";
+
     /// <summary>Key id of blob-pipeline jobs.</summary>
     public const string Pipeline = "pipeline";
 

@@ -22,6 +22,7 @@ public class CoreLayeringTests
         ["Backends.AzureOpenAI"] = 5,
         ["Usage"] = 6,
         ["Jobs"] = 7,
+        ["Realtime"] = 7,
         ["Http"] = 8,
         [""] = 9,
     };
