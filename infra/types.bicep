@@ -9,7 +9,7 @@ type tagSet = {
 
 @export()
 @description('A kind of Azure OpenAI speech-to-text deployment (src/Core AzureDeploymentOptions.Kind).')
-type deploymentKind = 'whisper' | 'gpt-4o-transcribe' | 'gpt-4o-mini-transcribe' | 'gpt-4o-transcribe-diarize'
+type deploymentKind = 'whisper' | 'gpt-4o-transcribe' | 'gpt-4o-mini-transcribe' | 'gpt-4o-transcribe-diarize' | 'gpt-transcribe' | 'gpt-4o-mini-transcribe-2025-12-15'
 
 @export()
 @description('An Azure OpenAI deployment served under a public model id.')

@@ -26,6 +26,10 @@ public sealed record ModelDocument
     public bool TimestampGranularities { get; init; }
     public bool Logprobs { get; init; }
     public bool Prompt { get; init; }
+    /// <summary>Takes keywords[].</summary>
+    public bool Keywords { get; init; }
+    /// <summary>Takes languages[] and answers json with the detected "languages".</summary>
+    public bool Languages { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? MaxAudioSeconds { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

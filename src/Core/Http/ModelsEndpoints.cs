@@ -47,6 +47,8 @@ public sealed class ModelsEndpoints(ModelCatalog catalog, IWhisperEngine engine)
             TimestampGranularities = caps.TimestampGranularities,
             Logprobs = caps.Logprobs,
             Prompt = caps.Prompt,
+            Keywords = caps.Keywords,
+            Languages = caps.Languages,
             MaxAudioSeconds = caps.MaxAudioSeconds,
             Fallbacks = entry.Fallbacks.Count > 0 ? entry.Fallbacks : null,
             Available = local ? engine!.ModelLoaded : null,

@@ -29,7 +29,7 @@ public static class TranscriptionRequestBinder
         if (!string.IsNullOrEmpty(formatText) && !ResponseFormats.TryParse(formatText, out format))
         {
             throw ApiException.BadRequest(
-                $"Invalid value for 'response_format': '{Clip(formatText)}'. Supported values are: 'json', 'text', 'srt', 'verbose_json', 'vtt' and 'diarized_json'.",
+                $"Invalid value for 'response_format': '{ApiException.Clip(formatText)}'. Supported values are: 'json', 'text', 'srt', 'verbose_json', 'vtt' and 'diarized_json'.",
                 "response_format");
         }
 
@@ -39,7 +39,7 @@ public static class TranscriptionRequestBinder
             && (!float.TryParse(temperatureText, NumberStyles.Float, CultureInfo.InvariantCulture, out temperature)
                 || !float.IsFinite(temperature) || temperature < 0 || temperature > 1))
         {
-            throw ApiException.BadRequest($"Invalid 'temperature': '{Clip(temperatureText)}'. Expected a number between 0 and 1.", "temperature");
+            throw ApiException.BadRequest($"Invalid 'temperature': '{ApiException.Clip(temperatureText)}'. Expected a number between 0 and 1.", "temperature");
         }
 
         string? language = null;
@@ -48,8 +48,10 @@ public static class TranscriptionRequestBinder
         {
             language = WhisperLanguages.NormalizeToCode(languageText)
                 ?? throw ApiException.BadRequest(
-                    $"Invalid language '{Clip(languageText)}'. Language parameter must be specified in ISO-639-1 format.", "language");
+                    $"Invalid language '{ApiException.Clip(languageText)}'. Language parameter must be specified in ISO-639-1 format.", "language");
         }
+
+        var languages = task == TranscriptionTask.Transcribe ? BindLanguages(form.GetAll("languages")) : [];
 
         var granularities = TimestampGranularity.None;
         foreach (var g in form.GetAll("timestamp_granularities"))
@@ -59,7 +61,7 @@ public static class TranscriptionRequestBinder
                 "word" => TimestampGranularity.Word,
                 "segment" => TimestampGranularity.Segment,
                 _ => throw ApiException.BadRequest(
-                    $"Invalid value for 'timestamp_granularities': '{Clip(g)}'. Supported values are: 'word' and 'segment'.",
+                    $"Invalid value for 'timestamp_granularities': '{ApiException.Clip(g)}'. Supported values are: 'word' and 'segment'.",
                     "timestamp_granularities"),
             };
         }
@@ -69,14 +71,14 @@ public static class TranscriptionRequestBinder
         {
             includeLogprobs |= inc == "logprobs"
                 ? true
-                : throw ApiException.BadRequest($"Invalid value for 'include': '{Clip(inc)}'. Supported values are: 'logprobs'.", "include");
+                : throw ApiException.BadRequest($"Invalid value for 'include': '{ApiException.Clip(inc)}'. Supported values are: 'logprobs'.", "include");
         }
 
         var streamText = form.Get("stream");
         bool stream = false;
         if (!string.IsNullOrEmpty(streamText) && !TryParseBool(streamText, out stream))
         {
-            throw ApiException.BadRequest($"Invalid value for 'stream': '{Clip(streamText)}'. Expected true or false.", "stream");
+            throw ApiException.BadRequest($"Invalid value for 'stream': '{ApiException.Clip(streamText)}'. Expected true or false.", "stream");
         }
 
         var chunking = form.Get("chunking_strategy");
@@ -102,7 +104,33 @@ public static class TranscriptionRequestBinder
             ChunkingStrategy = string.IsNullOrWhiteSpace(chunking) ? null : chunking.Trim(),
             KnownSpeakerNames = form.GetAll("known_speaker_names"),
             KnownSpeakerReferences = form.GetAll("known_speaker_references"),
+            Keywords = task == TranscriptionTask.Transcribe ? form.GetAll("keywords") : [],
+            Languages = languages,
         };
+    }
+
+    /// <summary>
+    /// languages[]: each an ISO-639-1 code (two letters) whisper knows, lower-cased, repeats dropped (first one kept).
+    /// Full names and whisper's three-letter codes are refused here although <c>language</c> takes them: OpenAI's
+    /// field is codes only. Whether the model takes the field at all is <see cref="RequestRules"/>' call.
+    /// </summary>
+    private static List<string> BindLanguages(IReadOnlyList<string> values)
+    {
+        var codes = new List<string>(values.Count);
+        foreach (var value in values)
+        {
+            var code = value.Trim().ToLowerInvariant();
+            if (code.Length != 2 || !WhisperLanguages.IsKnownCode(code))
+            {
+                throw ApiException.BadRequest(
+                    $"Invalid language '{ApiException.Clip(value)}' in languages. Each must be an ISO-639-1 code such as 'en' or 'fr'.", "languages");
+            }
+            if (!codes.Contains(code))
+            {
+                codes.Add(code);
+            }
+        }
+        return codes;
     }
 
     private static bool TryParseBool(string s, out bool value)
@@ -140,7 +168,4 @@ public static class TranscriptionRequestBinder
             return false;
         }
     }
-
-    /// <summary>Echoed values are clipped so an error message cannot be made huge.</summary>
-    private static string Clip(string s) => s.Length <= 64 ? s : s[..64] + "...";
 }

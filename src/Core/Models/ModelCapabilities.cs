@@ -18,6 +18,10 @@ public sealed record ModelCapabilities
     public bool Streaming { get; init; }
     public bool ChunkingStrategy { get; init; }
     public bool KnownSpeakers { get; init; }
+    /// <summary>keywords[]: literal terms expected in the audio (gpt-transcribe; the local engine puts them in its prompt).</summary>
+    public bool Keywords { get; init; }
+    /// <summary>languages[]: the candidate languages of the audio, answered with the detected one in "languages".</summary>
+    public bool Languages { get; init; }
     /// <summary>Longest audio the model accepts, or null for no limit of its own.</summary>
     public double? MaxAudioSeconds { get; init; }
 
@@ -39,6 +43,9 @@ public sealed record ModelCapabilities
             TimestampGranularities = true,
             Prompt = true,
             Streaming = localEngine,
+            // Azure's whisper deployments take neither; the local engine honours both (WhisperPrompt, language candidates).
+            Keywords = localEngine,
+            Languages = localEngine,
         },
         ModelKind.Gpt4oTranscribe => new ModelCapabilities
         {
@@ -54,6 +61,17 @@ public sealed record ModelCapabilities
         ModelKind.Gpt4oMiniTranscribe => For(ModelKind.Gpt4oTranscribe) with
         {
             TranscriptionFormats = new[] { ResponseFormat.Json, ResponseFormat.Text }.ToFrozenSet(),
+        },
+        // The snapshot is the mini model under a dated name.
+        ModelKind.Gpt4oMiniTranscribe20251215 => For(ModelKind.Gpt4oMiniTranscribe),
+        // OpenAI documents json answers only (it points callers needing text, subtitles or timestamps to whisper-1),
+        // streaming, prompt, keywords and languages; logprobs stay gpt-4o(-mini)'s. Its audio limit is not published:
+        // gpt-4o's is assumed, so chunks of the blob pipeline stay within what every gpt model takes.
+        ModelKind.GptTranscribe => For(ModelKind.Gpt4oTranscribe) with
+        {
+            Logprobs = false,
+            Keywords = true,
+            Languages = true,
         },
         ModelKind.Gpt4oTranscribeDiarize => new ModelCapabilities
         {

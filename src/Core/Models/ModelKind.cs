@@ -9,4 +9,8 @@ public enum ModelKind
     Gpt4oTranscribe,
     Gpt4oMiniTranscribe,
     Gpt4oTranscribeDiarize,
+    /// <summary>OpenAI's 2026 file model: keywords[], languages[], detected languages in its answers.</summary>
+    GptTranscribe,
+    /// <summary>The dated mini snapshot; accepts what the mini model does.</summary>
+    Gpt4oMiniTranscribe20251215,
 }

@@ -11,6 +11,8 @@ public static class ModelKindNames
         [ModelKind.Gpt4oTranscribe] = "gpt-4o-transcribe",
         [ModelKind.Gpt4oMiniTranscribe] = "gpt-4o-mini-transcribe",
         [ModelKind.Gpt4oTranscribeDiarize] = "gpt-4o-transcribe-diarize",
+        [ModelKind.GptTranscribe] = "gpt-transcribe",
+        [ModelKind.Gpt4oMiniTranscribe20251215] = "gpt-4o-mini-transcribe-2025-12-15",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, ModelKind> Kinds =

@@ -11,6 +11,16 @@ public static class RequestRules
     /// <summary>known_speaker_names / known_speaker_references: at most this many entries (OpenAI's limit).</summary>
     public const int MaxKnownSpeakers = 4;
 
+    /// <summary>keywords[]: at most this many terms. Ours: OpenAI publishes no number; the local engine's prompt
+    /// budget (<c>WhisperPrompt</c>) holds far fewer, so a longer list would only be dropped silently.</summary>
+    public const int MaxKeywords = 50;
+
+    /// <summary>keywords[]: at most this many characters per term (a name or a phrase, not a paragraph: that is prompt's job).</summary>
+    public const int MaxKeywordLength = 100;
+
+    /// <summary>languages[]: at most this many candidates (beyond a few, the hint says little more than detection does).</summary>
+    public const int MaxLanguages = 10;
+
     /// <summary>The diarizing model needs a chunking_strategy above this length.</summary>
     public const double DiarizeChunkingThresholdSeconds = 30;
 
@@ -87,9 +97,55 @@ public static class RequestRules
         {
             throw ApiException.BadRequest("known_speaker_names and known_speaker_references must have the same number of entries.", "known_speaker_references");
         }
+        EnsureHintsSupported(r, model);
         if (r.Stream && caps.Streaming && r.ResponseFormat is not (ResponseFormat.Json or ResponseFormat.Text))
         {
             throw ApiException.UnsupportedValue("stream", $"stream=true is only supported with response_format 'json' or 'text', not '{r.ResponseFormat.ToWire()}'.");
         }
     }
+
+    /// <summary>keywords[] and languages[]: who takes them, how many, and what a keyword may contain (OpenAI: a single-line
+    /// literal without '&lt;' or '&gt;'); language and languages together are ambiguous and refused, as OpenAI does.</summary>
+    private static void EnsureHintsSupported(TranscriptionOptions r, ModelEntry model)
+    {
+        var caps = model.Capabilities;
+        if (r.Keywords.Count > 0)
+        {
+            if (!caps.Keywords)
+            {
+                throw ApiException.UnsupportedValue("keywords", $"keywords is not supported by model '{model.Id}'.");
+            }
+            if (r.Keywords.Count > MaxKeywords)
+            {
+                throw ApiException.BadRequest($"At most {MaxKeywords} keywords may be given (got {r.Keywords.Count}).", "keywords");
+            }
+            foreach (var keyword in r.Keywords)
+            {
+                if (keyword.Trim().Length == 0 || keyword.Length > MaxKeywordLength || keyword.AsSpan().IndexOfAny(ForbiddenInKeywords) >= 0)
+                {
+                    throw ApiException.BadRequest(
+                        $"Invalid keyword '{ApiException.Clip(keyword)}': each keyword must be a non-empty single line of at most {MaxKeywordLength} characters without '<' or '>'.",
+                        "keywords");
+                }
+            }
+        }
+        if (r.Languages.Count > 0)
+        {
+            if (!caps.Languages)
+            {
+                throw ApiException.UnsupportedValue("languages", $"languages is not supported by model '{model.Id}'; use language.");
+            }
+            if (r.Language is not null)
+            {
+                throw ApiException.BadRequest("language and languages cannot be used together: send the candidates in languages only.", "languages");
+            }
+            if (r.Languages.Count > MaxLanguages)
+            {
+                throw ApiException.BadRequest($"At most {MaxLanguages} languages may be given (got {r.Languages.Count}).", "languages");
+            }
+        }
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ForbiddenInKeywords = System.Buffers.SearchValues.Create("<>\r\n");
+
 }

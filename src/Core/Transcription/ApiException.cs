@@ -38,6 +38,9 @@ public sealed class ApiException : Exception
     /// <summary>More response headers that belong to this error (e.g. x-ratelimit-* on a 429).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>A client's value as echoed in an error message, clipped so the message cannot be made huge.</summary>
+    internal static string Clip(string value) => value.Length <= 64 ? value : value[..64] + "...";
+
     public static ApiException BadRequest(string message, string? param = null, string? code = "invalid_value") =>
         new((int)HttpStatusCode.BadRequest, message, InvalidRequest, param, code);
 

@@ -31,6 +31,8 @@ public class TranscriptionOptions
         ChunkingStrategy = other.ChunkingStrategy;
         KnownSpeakerNames = other.KnownSpeakerNames;
         KnownSpeakerReferences = other.KnownSpeakerReferences;
+        Keywords = other.Keywords;
+        Languages = other.Languages;
     }
 
     public required TranscriptionTask Task { get; init; }
@@ -50,6 +52,10 @@ public class TranscriptionOptions
     public string? ChunkingStrategy { get; init; }
     public IReadOnlyList<string> KnownSpeakerNames { get; init; } = [];
     public IReadOnlyList<string> KnownSpeakerReferences { get; init; } = [];
+    /// <summary>keywords[] as sent: literal terms expected in the audio (checked by <c>RequestRules</c>).</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    /// <summary>languages[]: the candidate languages, as lower-case ISO-639-1 codes without repeats; empty when absent.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = [];
 
     /// <summary>Segments in verbose_json unless only word timestamps were asked for.</summary>
     public bool WantsSegments => Granularities == TimestampGranularity.None || Granularities.HasFlag(TimestampGranularity.Segment);

@@ -15,6 +15,12 @@ public sealed record TranscriptionResult
     public TranscriptionUsage? Usage { get; init; }
     public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
 
+    /// <summary>
+    /// The detected languages as ISO-639-1 codes, answered as json's and the done event's "languages" (gpt-transcribe's
+    /// field; empty = none reliably detected); null leaves the field out, as every other model does.
+    /// </summary>
+    public IReadOnlyList<string>? Languages { get; init; }
+
     /// <summary>Word timings reported on their own (an upstream's top-level "words"); null = the segments' words.</summary>
     public IReadOnlyList<TranscriptWord>? WordTimings { get; init; }
 

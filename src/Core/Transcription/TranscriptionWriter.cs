@@ -87,8 +87,26 @@ public static class TranscriptionWriter
         {
             WriteLogprobs(w, r.Logprobs);
         }
+        WriteLanguages(w, r);
         WriteUsage(w, r);
         w.WriteEndObject();
+    }
+
+    /// <summary>"languages": [{"code": "en"}], only when the result has detected languages to report.</summary>
+    private static void WriteLanguages(Utf8JsonWriter w, TranscriptionResult r)
+    {
+        if (r.Languages is null)
+        {
+            return;
+        }
+        w.WriteStartArray("languages");
+        foreach (var code in r.Languages)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", code);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteVerboseJson(Utf8JsonWriter w, TranscriptionResult r, bool segments, bool words)
@@ -243,7 +261,7 @@ public static class TranscriptionWriter
         w.WriteEndObject();
     });
 
-    /// <summary>The final event; carries the whole text's logprobs when the request asked for them (include[]=logprobs).</summary>
+    /// <summary>The final event; carries the whole text's logprobs when the request asked for them (include[]=logprobs), and the detected languages when the result has them.</summary>
     public static byte[] DoneEvent(TranscriptionResult r, bool includeLogprobs = false) => Event(w =>
     {
         w.WriteStartObject();
@@ -253,6 +271,7 @@ public static class TranscriptionWriter
         {
             WriteLogprobs(w, r.Logprobs);
         }
+        WriteLanguages(w, r);
         WriteUsage(w, r);
         w.WriteEndObject();
     });

@@ -35,6 +35,8 @@ public sealed class AzureTestHost : IAsyncDisposable
         new("gpt-4o-transcribe", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe),
         new("gpt-4o-mini-transcribe", "aoai-4o-mini", FakeDeploymentKind.Gpt4oMiniTranscribe),
         new("gpt-4o-transcribe-diarize", "aoai-diarize", FakeDeploymentKind.Gpt4oTranscribeDiarize),
+        new("gpt-transcribe", "aoai-gpt-transcribe", FakeDeploymentKind.GptTranscribe),
+        new("gpt-4o-mini-transcribe-2025-12-15", "aoai-4o-mini-2025-12-15", FakeDeploymentKind.Gpt4oMiniTranscribe20251215),
         new("whisper-azure", "aoai-whisper", FakeDeploymentKind.Whisper),
         new("gpt-4o-fallback", "aoai-4o", FakeDeploymentKind.Gpt4oTranscribe) { Fallbacks = ["whisper-1"] },
         new("whisper-azure-fallback", "aoai-whisper", FakeDeploymentKind.Whisper) { Fallbacks = ["whisper-1"] },

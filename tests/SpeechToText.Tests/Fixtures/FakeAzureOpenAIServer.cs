@@ -30,7 +30,7 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
     private static readonly HashSet<string> TranscriptionFields =
     [
         "file", "model", "language", "prompt", "response_format", "temperature", "timestamp_granularities[]",
-        "include[]", "stream", "chunking_strategy", "known_speaker_names[]", "known_speaker_references[]",
+        "include[]", "stream", "chunking_strategy", "known_speaker_names[]", "known_speaker_references[]", "keywords[]", "languages[]",
     ];
 
     private static readonly HashSet<string> TranslationFields = ["file", "model", "prompt", "response_format", "temperature"];
@@ -302,7 +302,8 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         string deployment = route.Deployment ?? request.Field("model")!;
         string kind = _options.Deployments[deployment];
         string format = request.Field("response_format") ?? "json";
-        var transcript = FakeTranscript.For(deployment, kind, _options.AudioSeconds, translate, request.Field("prompt"));
+        var transcript = FakeTranscript.For(deployment, kind, _options.AudioSeconds, translate, request.Field("prompt"),
+            request.Fields.GetValueOrDefault("languages[]"));
         bool logprobs = request.Fields.TryGetValue("include[]", out var include) && include.Contains("logprobs");
         if (FakeDeploymentKind.IsGpt4o(kind) && string.Equals(request.Field("stream"), "true", StringComparison.OrdinalIgnoreCase))
         {
@@ -433,7 +434,8 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         {
             (FakeDeploymentKind.Whisper, _) => ["json", "text", "srt", "vtt", "verbose_json"],
             (FakeDeploymentKind.Gpt4oTranscribe, _) => ["json"],
-            (FakeDeploymentKind.Gpt4oMiniTranscribe, _) => ["json", "text"],
+            (FakeDeploymentKind.Gpt4oMiniTranscribe or FakeDeploymentKind.Gpt4oMiniTranscribe20251215, _) => ["json", "text"],
+            (FakeDeploymentKind.GptTranscribe, _) => ["json"],
             _ => ["json", "text", "diarized_json"],
         };
         if (!formats.Contains(format))
@@ -462,7 +464,7 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
             {
                 return BadRequest($"Invalid include value '{bad}'. Expected 'logprobs'.", "include");
             }
-            if (format != "json" || kind is not (FakeDeploymentKind.Gpt4oTranscribe or FakeDeploymentKind.Gpt4oMiniTranscribe))
+            if (format != "json" || !FakeDeploymentKind.HasLogprobs(kind))
             {
                 return BadRequest("logprobs are only available with response_format json on gpt-4o-transcribe and gpt-4o-mini-transcribe.", "include");
             }
@@ -486,6 +488,31 @@ public sealed class FakeAzureOpenAIServer : IAsyncDisposable
         if (request.Field("chunking_strategy") is { } chunking && !IsChunkingStrategy(chunking))
         {
             return BadRequest($"Invalid 'chunking_strategy': '{chunking}'. Expected 'auto' or a server_vad object.", "chunking_strategy");
+        }
+        return ValidateHints(request, kind);
+    }
+
+    /// <summary>gpt-transcribe's keywords[] and languages[], checked as OpenAI documents them.</summary>
+    private static ValidationError? ValidateHints(RecordedRequest request, string kind)
+    {
+        var keywords = request.Fields.GetValueOrDefault("keywords[]") ?? [];
+        var languages = request.Fields.GetValueOrDefault("languages[]") ?? [];
+        if ((keywords.Count > 0 || languages.Count > 0) && kind != FakeDeploymentKind.GptTranscribe)
+        {
+            var name = keywords.Count > 0 ? "keywords" : "languages";
+            return BadRequest($"{name} is only supported with model gpt-transcribe.", name, "unsupported_value");
+        }
+        if (keywords.FirstOrDefault(k => k.Length == 0 || k.IndexOfAny(['<', '>', '\r', '\n']) >= 0) is { } keyword)
+        {
+            return BadRequest($"Invalid keyword '{keyword}': a keyword is a single-line literal without '<' or '>'.", "keywords");
+        }
+        if (languages.Count > 0 && request.Field("language") is not null)
+        {
+            return BadRequest("Send either language or languages, not both.", "languages");
+        }
+        if (languages.FirstOrDefault(l => l.Length != 2 || !l.All(char.IsAsciiLetterLower)) is { } language)
+        {
+            return BadRequest($"Invalid language '{language}': expected an ISO-639-1 code.", "languages");
         }
         return null;
     }

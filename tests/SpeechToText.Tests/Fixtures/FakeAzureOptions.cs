@@ -7,8 +7,14 @@ public static class FakeDeploymentKind
     public const string Gpt4oTranscribe = "gpt-4o-transcribe";
     public const string Gpt4oMiniTranscribe = "gpt-4o-mini-transcribe";
     public const string Gpt4oTranscribeDiarize = "gpt-4o-transcribe-diarize";
+    public const string GptTranscribe = "gpt-transcribe";
+    public const string Gpt4oMiniTranscribe20251215 = "gpt-4o-mini-transcribe-2025-12-15";
 
-    public static IReadOnlyList<string> All { get; } = [Whisper, Gpt4oTranscribe, Gpt4oMiniTranscribe, Gpt4oTranscribeDiarize];
+    public static IReadOnlyList<string> All { get; } =
+        [Whisper, Gpt4oTranscribe, Gpt4oMiniTranscribe, Gpt4oTranscribeDiarize, GptTranscribe, Gpt4oMiniTranscribe20251215];
+
+    /// <summary>The kinds that answer include[]=logprobs.</summary>
+    public static bool HasLogprobs(string kind) => kind is Gpt4oTranscribe or Gpt4oMiniTranscribe or Gpt4oMiniTranscribe20251215;
 
     /// <summary>gpt-4o kinds bill tokens, can stream, and cannot translate.</summary>
     public static bool IsGpt4o(string kind) => kind != Whisper;

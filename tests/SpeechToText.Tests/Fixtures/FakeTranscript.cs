@@ -8,15 +8,17 @@ namespace SpeechToText.Tests.Fixtures;
 /// <summary>
 /// The deterministic content of the fake's default answers: two sentences ("Hello from {deployment}." and
 /// "This is a fake transcript."), words spread evenly over the audio length, one segment per sentence,
-/// speakers A and B. Renders every documented response shape.
+/// speakers A and B. Renders every documented response shape; gpt-transcribe answers "languages" with the first
+/// of the request's languages[] (English without them) as its detection.
 /// </summary>
 internal sealed class FakeTranscript
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private FakeTranscript(string deployment, string kind, double seconds, bool translate, string? prompt)
+    private FakeTranscript(string deployment, string kind, double seconds, bool translate, string? prompt, IReadOnlyList<string>? languages)
     {
         Kind = kind;
+        DetectedLanguage = kind == FakeDeploymentKind.GptTranscribe ? languages?.FirstOrDefault() ?? "en" : null;
         Duration = seconds;
         Translate = translate;
         Prompt = prompt;
@@ -40,12 +42,15 @@ internal sealed class FakeTranscript
     public double Duration { get; }
     public bool Translate { get; }
     public string? Prompt { get; }
+    /// <summary>What gpt-transcribe reports in "languages"; null for the kinds without the field.</summary>
+    public string? DetectedLanguage { get; }
     public string Text { get; }
     public IReadOnlyList<Segment> Segments { get; }
     public IEnumerable<Word> Words => Segments.SelectMany(s => s.Words);
 
-    public static FakeTranscript For(string deployment, string kind, double seconds, bool translate, string? prompt) =>
-        new(deployment, kind, seconds, translate, prompt);
+    public static FakeTranscript For(string deployment, string kind, double seconds, bool translate, string? prompt,
+        IReadOnlyList<string>? languages = null) =>
+        new(deployment, kind, seconds, translate, prompt, languages);
 
     public JsonObject Json(bool logprobs)
     {
@@ -54,7 +59,16 @@ internal sealed class FakeTranscript
         {
             json["logprobs"] = Logprobs(Words);
         }
+        AddLanguages(json);
         return json;
+    }
+
+    private void AddLanguages(JsonObject json)
+    {
+        if (DetectedLanguage is not null)
+        {
+            json["languages"] = new JsonArray(new JsonObject { ["code"] = DetectedLanguage });
+        }
     }
 
     public JsonObject VerboseJson(bool words, bool segments)
@@ -139,6 +153,7 @@ internal sealed class FakeTranscript
         {
             done["logprobs"] = Logprobs(Words);
         }
+        AddLanguages(done);
         yield return done;
     }
 

@@ -160,6 +160,47 @@ public class HttpApiTests(LocalServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_local_model_takes_keywords_and_languages_and_answers_json_and_done_with_the_language_used()
+    {
+        // The server's model is English-only: en is its one possible candidate. Arrays with and without brackets.
+        (string, string)[] hints = [("keywords[]", "AC-42"), ("keywords", "Premium Plus"), ("languages[]", "EN")];
+        var (status, body, _) = await PostAsync(Multipart.Form(Samples.Wav16kMonoS16, "whisper-1", hints));
+        Assert.True(status == HttpStatusCode.OK, body);
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal(["text", "languages", "usage"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("""[{"code":"en"}]""", doc.RootElement.GetProperty("languages").GetRawText());
+
+        var streamed = await _client.PostAsync("v1/audio/transcriptions",
+            Multipart.Form(Samples.Wav16kMonoS16, "whisper-1", [.. hints, ("stream", "true")]));
+        var events = (await streamed.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        using var done = JsonDocument.Parse(events[^2]["data: ".Length..]);
+        Assert.Equal("transcript.text.done", done.RootElement.GetProperty("type").GetString());
+        Assert.Equal("""[{"code":"en"}]""", done.RootElement.GetProperty("languages").GetRawText());
+
+        // Without the fields the answer is what it always was.
+        var (_, plain, _) = await PostAsync(Multipart.Form(Samples.Wav16kMonoS16, "whisper-1", ("keywords[]", "AC-42")));
+        Assert.DoesNotContain("languages", plain);
+        var (_, text, _) = await PostAsync(Multipart.Form(Samples.Wav16kMonoS16, "whisper-1", ("languages[]", "en"), ("response_format", "text")));
+        Assert.DoesNotContain("languages", text);
+    }
+
+    [Theory]
+    [InlineData("languages", "languages[]=fr")]                   // English-only model
+    [InlineData("languages", "languages[]=en", "language=en")]    // both
+    [InlineData("languages", "languages[]=english")]              // a name, not a code
+    [InlineData("keywords", "keywords[]=<b>AC-42</b>")]
+    [InlineData("keywords", "keywords[]=")]
+    public async Task Bad_keywords_or_languages_on_the_local_model_are_400_naming_the_field(string param, params string[] fields)
+    {
+        var (status, body, _) = await PostAsync(Multipart.Form(Samples.Wav16kMonoS16, "whisper-1",
+            [.. fields.Select(f => f.Split('=', 2)).Select(f => (f[0], f[1]))]));
+        Assert.True(status == HttpStatusCode.BadRequest, body);
+        var error = Error(body);
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Models_lists_whisper_1_and_the_descriptive_id_flagged_synthetic()
     {
         using var doc = JsonDocument.Parse(await _client.GetStringAsync("v1/models"));

@@ -122,6 +122,8 @@ public class RequestValidationTests
             [ModelKind.Gpt4oTranscribe] = ["json"],
             [ModelKind.Gpt4oMiniTranscribe] = ["json", "text"],
             [ModelKind.Gpt4oTranscribeDiarize] = ["json", "text", "diarized_json"],
+            [ModelKind.GptTranscribe] = ["json"],
+            [ModelKind.Gpt4oMiniTranscribe20251215] = ["json", "text"],
         };
         foreach (var (kind, ok) in allowed)
         {
@@ -237,4 +239,124 @@ public class RequestValidationTests
     [InlineData("", null)]
     public void Descriptive_local_id_comes_from_the_model_file(string path, string? expected) =>
         Assert.Equal(expected, ModelsOptions.DescriptiveIdFor(path));
+
+    // ----- keywords[] and languages[] (the reader has already removed the brackets) -----
+
+    [Fact]
+    public void Keywords_and_languages_bind_in_order_codes_lower_cased_and_repeats_dropped()
+    {
+        using var r = Bind(("model", "m"), ("keywords", "AC-42"), ("keywords", "Premium Plus"), ("languages", "EN"), ("languages", "fr"),
+            ("languages", "en"));
+        Assert.Equal(["AC-42", "Premium Plus"], r.Keywords);
+        Assert.Equal(["en", "fr"], r.Languages);
+        using var none = Bind(("model", "m"));
+        Assert.Empty(none.Keywords);
+        Assert.Empty(none.Languages);
+    }
+
+    [Theory]
+    [InlineData("english")] // a name: language takes it, languages takes codes only
+    [InlineData("haw")]     // whisper's three-letter codes are not ISO-639-1
+    [InlineData("xx")]
+    [InlineData("")]
+    public void A_language_that_is_not_a_known_iso_639_1_code_is_400_naming_languages(string value)
+    {
+        var e = BindFails(TranscriptionTask.Transcribe, ("model", "m"), ("languages", "en"), ("languages", value));
+        Assert.Equal((400, "languages", "invalid_value"), (e.Status, e.Param, e.Code));
+    }
+
+    [Fact]
+    public void Translations_ignore_keywords_and_languages_as_they_ignore_language()
+    {
+        using var r = TranscriptionRequestBinder.Bind(Form(("model", "whisper-1"), ("keywords", "x"), ("languages", "zz")), TranscriptionTask.Translate);
+        Assert.Empty(r.Keywords);
+        Assert.Empty(r.Languages);
+    }
+
+    [Theory]
+    [InlineData(ModelKind.GptTranscribe, false, true)]
+    [InlineData(ModelKind.Whisper, true, true)]
+    [InlineData(ModelKind.Whisper, false, false)]
+    [InlineData(ModelKind.Gpt4oTranscribe, false, false)]
+    [InlineData(ModelKind.Gpt4oMiniTranscribe, false, false)]
+    [InlineData(ModelKind.Gpt4oMiniTranscribe20251215, false, false)]
+    [InlineData(ModelKind.Gpt4oTranscribeDiarize, false, false)]
+    public void Keywords_and_languages_are_taken_by_gpt_transcribe_and_the_local_engine_only(ModelKind kind, bool local, bool supported)
+    {
+        foreach (var field in new[] { "keywords", "languages" })
+        {
+            using var r = Bind(("model", "m"), (field, field == "keywords" ? "AC-42" : "fr"));
+            var check = () => RequestRules.EnsureSupported(r, Model(kind, local));
+            if (supported)
+            {
+                check();
+            }
+            else
+            {
+                var e = Assert.Throws<ApiException>(check);
+                Assert.Equal((400, field, "unsupported_value"), (e.Status, e.Param, e.Code));
+            }
+        }
+    }
+
+    [Fact]
+    public void Language_and_languages_together_are_400_naming_languages()
+    {
+        using var r = Bind(("model", "m"), ("language", "en"), ("languages", "en"));
+        var e = Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.GptTranscribe)));
+        Assert.Equal((400, "languages", "invalid_value"), (e.Status, e.Param, e.Code));
+        Assert.Contains("together", e.Message);
+    }
+
+    public static TheoryData<string, string[]> BadKeywords() => new()
+    {
+        { "empty", [""] },
+        { "blank", ["  "] },
+        { "angle brackets", ["<b>bold</b>"] },
+        { "line feed", ["two\nlines"] },
+        { "carriage return", ["two\rlines"] },
+        { "too long", [new string('k', RequestRules.MaxKeywordLength + 1)] },
+        { "too many", Enumerable.Range(0, RequestRules.MaxKeywords + 1).Select(i => $"k{i}").ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeywords))]
+    public void Keywords_outside_the_limits_are_400_naming_keywords(string why, string[] keywords)
+    {
+        using var r = Bind([("model", "m"), .. keywords.Select(k => ("keywords", k))]);
+        var e = Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(r, Model(ModelKind.GptTranscribe)));
+        Assert.True((400, "keywords") == (e.Status, e.Param), why);
+    }
+
+    [Fact]
+    public void Keywords_and_languages_at_their_limits_are_accepted_and_one_more_language_is_not()
+    {
+        using var atLimit = Bind([("model", "m"),
+            .. Enumerable.Range(0, RequestRules.MaxKeywords).Select(i => ("keywords", new string((char)('a' + i % 26), RequestRules.MaxKeywordLength))),
+            .. Languages(RequestRules.MaxLanguages)]);
+        RequestRules.EnsureSupported(atLimit, Model(ModelKind.GptTranscribe));
+        using var over = Bind([("model", "m"), .. Languages(RequestRules.MaxLanguages + 1)]);
+        var e = Assert.Throws<ApiException>(() => RequestRules.EnsureSupported(over, Model(ModelKind.Whisper, true)));
+        Assert.Equal((400, "languages"), (e.Status, e.Param));
+
+        static IEnumerable<(string, string)> Languages(int n) =>
+            new[] { "en", "fr", "de", "es", "it", "nl", "pt", "pl", "sv", "da", "fi" }.Take(n).Select(l => ("languages", l));
+    }
+
+    [Fact]
+    public void Gpt_transcribe_streams_answers_json_only_and_has_no_logprobs_and_the_snapshot_is_the_mini_model()
+    {
+        var gpt = ModelCapabilities.For(ModelKind.GptTranscribe);
+        Assert.True(gpt.Streaming && gpt.Prompt && gpt.Keywords && gpt.Languages);
+        Assert.False(gpt.Logprobs);
+        Assert.False(gpt.CanTranslate);
+        Assert.Equal([ResponseFormat.Json], gpt.TranscriptionFormats);
+        var mini = ModelCapabilities.For(ModelKind.Gpt4oMiniTranscribe);
+        var snapshot = ModelCapabilities.For(ModelKind.Gpt4oMiniTranscribe20251215);
+        Assert.Equal(mini.TranscriptionFormats.Order(), snapshot.TranscriptionFormats.Order());
+        // The sets are compared above (records compare them by reference); everything else field by field.
+        Assert.Equal(mini, snapshot with { TranscriptionFormats = mini.TranscriptionFormats, TranslationFormats = mini.TranslationFormats });
+        Assert.True(ModelKindNames.TryParse("gpt-transcribe", out var kind) && kind == ModelKind.GptTranscribe);
+        Assert.True(ModelKindNames.TryParse("gpt-4o-mini-transcribe-2025-12-15", out kind) && kind == ModelKind.Gpt4oMiniTranscribe20251215);
+    }
 }

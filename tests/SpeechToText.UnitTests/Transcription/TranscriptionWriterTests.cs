@@ -173,4 +173,18 @@ public class TranscriptionWriterTests
         Granularities = g,
         IncludeLogprobs = includeLogprobs,
     };
+
+    [Fact]
+    public void Detected_languages_are_written_in_json_and_the_done_event_only_when_the_result_has_them()
+    {
+        var detected = Sample with { Languages = ["fr"] };
+        Assert.Equal("""{"text":"Hello world. How are you?","languages":[{"code":"fr"}],"usage":{"type":"duration","seconds":13}}""",
+            Encoding.UTF8.GetString(TranscriptionWriter.Render(detected, ResponseFormat.Json)));
+        Assert.Equal("""data: {"type":"transcript.text.done","text":"Hello world. How are you?","languages":[{"code":"fr"}],"usage":{"type":"duration","seconds":13}}""" + "\n\n",
+            Encoding.UTF8.GetString(TranscriptionWriter.DoneEvent(detected)));
+        // gpt-transcribe's "nothing reliable": an empty array, not a missing field.
+        Assert.Contains("\"languages\":[],", Encoding.UTF8.GetString(TranscriptionWriter.Render(Sample with { Languages = [] }, ResponseFormat.Json)));
+        Assert.DoesNotContain("languages", Render(ResponseFormat.Json));
+        Assert.DoesNotContain("languages", Encoding.UTF8.GetString(TranscriptionWriter.Render(detected, ResponseFormat.VerboseJson)));
+    }
 }

@@ -16,7 +16,7 @@ public sealed class AzureDeploymentOptions
     /// <summary>The deployment name, sent upstream as the model field. Defaults to <see cref="Id"/>.</summary>
     public string? Deployment { get; set; }
 
-    /// <summary>whisper | gpt-4o-transcribe | gpt-4o-mini-transcribe | gpt-4o-transcribe-diarize.</summary>
+    /// <summary>whisper | gpt-4o-transcribe | gpt-4o-mini-transcribe | gpt-4o-mini-transcribe-2025-12-15 | gpt-4o-transcribe-diarize | gpt-transcribe.</summary>
     public string Kind { get; set; } = "";
 
     /// <summary>

@@ -38,6 +38,8 @@ internal sealed class UpstreamMultipart : BinaryContent
         if (request.ChunkingStrategy is not null) { Add("chunking_strategy", request.ChunkingStrategy); }
         foreach (var n in request.KnownSpeakerNames) { Add("known_speaker_names[]", n); }
         foreach (var r in request.KnownSpeakerReferences) { Add("known_speaker_references[]", r); }
+        foreach (var k in request.Keywords) { Add("keywords[]", k); }
+        foreach (var l in request.Languages) { Add("languages[]", l); }
 
         var head = new StringBuilder();
         foreach (var (name, value) in _fields)

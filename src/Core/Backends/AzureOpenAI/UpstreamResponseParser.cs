@@ -67,7 +67,19 @@ internal static class UpstreamResponseParser
             WordTimings = words,
             Usage = ParseUsage(root),
             Logprobs = ParseLogprobs(root),
+            Languages = ParseLanguages(root),
         };
+    }
+
+    /// <summary>gpt-transcribe's "languages": [{"code": "fr"}] (possibly empty); null when the field is absent.</summary>
+    public static IReadOnlyList<string>? ParseLanguages(JsonElement root)
+    {
+        if (!root.TryGetProperty("languages", out var languages) || languages.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        return languages.EnumerateArray().Select(l => l.ValueKind == JsonValueKind.Object ? Str(l, "code") : null)
+            .OfType<string>().ToList();
     }
 
     public static TranscriptionUsage? ParseUsage(JsonElement root)

@@ -23,6 +23,8 @@ public sealed class LocalWhisperBackend(IAudioDecoder decoder, IWhisperEngine en
             Language = request.Language,
             Task = request.Task,
             Prompt = request.Prompt,
+            Keywords = request.Keywords,
+            Languages = request.Languages,
             Temperature = request.Temperature,
             WordTimestamps = request.WantsWords,
         };

@@ -11,6 +11,13 @@ public sealed record WhisperDecodeOptions
     public TranscriptionTask Task { get; init; } = TranscriptionTask.Transcribe;
     /// <summary>Text that conditions the decoder (initial prompt).</summary>
     public string? Prompt { get; init; }
+    /// <summary>Terms expected in the audio, appended to the prompt within a token budget (<see cref="WhisperPrompt"/>).</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    /// <summary>
+    /// Candidate languages (ISO-639-1). One is used as <see cref="Language"/>; of several, the one whisper's language
+    /// detection finds most probable is used. The result then reports it in <see cref="TranscriptionResult.Languages"/>.
+    /// </summary>
+    public IReadOnlyList<string> Languages { get; init; } = [];
     /// <summary>0 = whisper's temperature fallback (0, 0.2, ... 1.0); above 0 = that fixed temperature.</summary>
     public float Temperature { get; init; }
     public bool WordTimestamps { get; init; }

@@ -136,6 +136,11 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         }
 
         var language = ResolveLanguage(model, options.Language);
+        var candidates = options.Languages.Select(l => ResolveLanguage(model, l, "languages")).OfType<string>().Distinct().ToArray();
+        if (candidates.Length == 1)
+        {
+            language = candidates[0];
+        }
         var duration = samples.Length / (double)SampleRate;
         var useVad = options.UseVad ?? duration > _options.VadMinDurationSeconds;
         if (useVad && !File.Exists(_options.EffectiveVadModelPath))
@@ -154,7 +159,8 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         {
             lease = await queued.RunAsync(() => pool.AcquireAsync(cancellationToken).AsTask()).ConfigureAwait(false);
         }
-        var job = new WhisperRun(model, lease, samples, options, language, useVad, onSegment, cancellationToken, _options, _threadsPerSlot, _logger);
+        var job = new WhisperRun(model, lease, samples, options, language, candidates.Length > 1 ? candidates : [], useVad, onSegment,
+            cancellationToken, _options, _threadsPerSlot, _logger);
         var completion = new TaskCompletionSource<TranscriptionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -207,7 +213,9 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         return await completion.Task.ConfigureAwait(false);
     }
 
-    private static unsafe string? ResolveLanguage(WhisperModel model, string? requested)
+    /// <summary>The code whisper is given for <paramref name="requested"/> (null = detect); 400 naming <paramref name="param"/> when
+    /// whisper does not know it or the model is English-only and it is not English.</summary>
+    private static unsafe string? ResolveLanguage(WhisperModel model, string? requested, string param = "language")
     {
         if (string.IsNullOrWhiteSpace(requested) || requested.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {
@@ -221,14 +229,14 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         }
         if (id < 0)
         {
-            throw ApiException.BadRequest($"Language '{requested}' is not supported. Use an ISO-639-1 code such as 'en' or 'de'.", "language");
+            throw ApiException.BadRequest($"Language '{requested}' is not supported. Use an ISO-639-1 code such as 'en' or 'de'.", param);
         }
         // whisper_lang_id also accepts full names ("german"); answer with the code.
         var canonical = WhisperNative.Utf8(WhisperNative.LangStr(id));
         if (!model.IsMultilingual && canonical != "en")
         {
             throw ApiException.BadRequest(
-                $"The local model '{model.ModelType}.en' is English-only; language '{requested}' cannot be transcribed with it.", "language");
+                $"The local model '{model.ModelType}.en' is English-only; language '{requested}' cannot be transcribed with it.", param);
         }
         return canonical;
     }

@@ -87,6 +87,14 @@ public sealed unsafe class WhisperModel : IDisposable
         return new WhisperStateHandle(state);
     }
 
+    /// <summary>How many tokens whisper's tokenizer makes of <paramref name="text"/> (what its prompt budget counts).</summary>
+    internal int CountTokens(string text)
+    {
+        using var utf8 = new NativeUtf8(text);
+        var n = WhisperNative.Tokenize(_context, utf8.Pointer, null, 0);
+        return n < 0 ? -n : n;
+    }
+
     /// <summary>Text of a token id as the vocabulary holds it.</summary>
     internal string TokenText(int token) => WhisperNative.Utf8(WhisperNative.TokenToStr(_context, token));
 

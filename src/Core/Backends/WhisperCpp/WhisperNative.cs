@@ -91,6 +91,17 @@ internal static unsafe partial class WhisperNative
     [LibraryImport(Library, EntryPoint = "whisper_token_to_str")]
     public static partial byte* TokenToStr(WhisperContextHandle ctx, int token);
 
+    /// <summary>Tokenizes <paramref name="text"/>; with no room for tokens it returns minus their count.</summary>
+    [LibraryImport(Library, EntryPoint = "whisper_tokenize")]
+    public static partial int Tokenize(WhisperContextHandle ctx, byte* text, int* tokens, int nMaxTokens);
+
+    [LibraryImport(Library, EntryPoint = "whisper_pcm_to_mel_with_state")]
+    public static partial int PcmToMelWithState(WhisperContextHandle ctx, WhisperStateHandle state, float* samples, int nSamples, int nThreads);
+
+    /// <summary>Runs the encoder on the state's mel and fills <paramref name="langProbs"/> (whisper_lang_max_id() + 1 floats).</summary>
+    [LibraryImport(Library, EntryPoint = "whisper_lang_auto_detect_with_state")]
+    public static partial int LangAutoDetectWithState(WhisperContextHandle ctx, WhisperStateHandle state, int offsetMs, int nThreads, float* langProbs);
+
     [LibraryImport(Library, EntryPoint = "whisper_full_with_state")]
     public static partial int FullWithState(WhisperContextHandle ctx, WhisperStateHandle state, WhisperFullParams p,
         float* samples, int nSamples);

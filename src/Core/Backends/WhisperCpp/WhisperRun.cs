@@ -30,6 +30,8 @@ internal sealed unsafe class WhisperRun : IDisposable
     private readonly ILogger _logger;
     private SpeechTimeline? _timeline;
     private string? _detectedLanguage;
+    /// <summary>What whisper is given: <see cref="Language"/>, or the candidate detection chose.</summary>
+    private string? _language;
     private float _temperatureStart;
     private float _temperatureIncrement;
 
@@ -37,7 +39,7 @@ internal sealed unsafe class WhisperRun : IDisposable
     private int _windowAttempts;
 
     public WhisperRun(WhisperModel model, WhisperStateLease lease, float[] samples, WhisperDecodeOptions options, string? language,
-        bool useVad, Action<TranscriptSegment>? onSegment, CancellationToken callerToken, WhisperOptions engineOptions, int threads, ILogger logger)
+        IReadOnlyList<string> languageCandidates, bool useVad, Action<TranscriptSegment>? onSegment, CancellationToken callerToken, WhisperOptions engineOptions, int threads, ILogger logger)
     {
         var timeout = engineOptions.RequestTimeout;
         _engineOptions = engineOptions;
@@ -48,6 +50,8 @@ internal sealed unsafe class WhisperRun : IDisposable
         Samples = samples;
         Options = options;
         Language = language;
+        _language = language;
+        LanguageCandidates = languageCandidates;
         UseVad = useVad;
         _onSegment = onSegment;
         _callerToken = callerToken;
@@ -65,8 +69,11 @@ internal sealed unsafe class WhisperRun : IDisposable
 
     public WhisperDecodeOptions Options { get; }
 
-    /// <summary>The language passed to whisper, or null to auto-detect.</summary>
+    /// <summary>The language passed to whisper, or null to auto-detect (or to choose among <see cref="LanguageCandidates"/>).</summary>
     public string? Language { get; }
+
+    /// <summary>Two or more codes whisper's language detection chooses among before transcribing; empty otherwise.</summary>
+    public IReadOnlyList<string> LanguageCandidates { get; }
 
     public bool UseVad { get; }
 
@@ -135,13 +142,25 @@ internal sealed unsafe class WhisperRun : IDisposable
         }
 
         var state = Lease.State;
+        var fullStarted = Stopwatch.GetTimestamp();
+        if (LanguageCandidates.Count > 1)
+        {
+            _language = ChooseLanguage(samples);
+            ThrowIfStopped();
+        }
         var defaults = WhisperNative.FullDefaultParamsByRef(WhisperSamplingStrategy.Greedy);
         var p = *defaults;
         WhisperNative.FreeParams(defaults);
 
+        var (prompt, keywordsKept) = WhisperPrompt.Build(Options.Prompt, Options.Keywords, Model.CountTokens);
+        if (Options.Keywords.Count > 0)
+        {
+            _logger.LogDebug("Initial prompt of {Tokens} token(s) holds {Kept} of {Given} keyword(s) (budget {Budget} tokens)",
+                Model.CountTokens(prompt ?? ""), keywordsKept, Options.Keywords.Count, WhisperPrompt.KeywordTokenBudget);
+        }
         // Both live until whisper_full_with_state has returned: the end of this method.
-        using var languageUtf8 = new NativeUtf8(Language);
-        using var promptUtf8 = new NativeUtf8(string.IsNullOrWhiteSpace(Options.Prompt) ? null : Options.Prompt);
+        using var languageUtf8 = new NativeUtf8(_language);
+        using var promptUtf8 = new NativeUtf8(prompt);
         var self = GCHandle.Alloc(this);
         try
         {
@@ -191,7 +210,6 @@ internal sealed unsafe class WhisperRun : IDisposable
             SampledRandomly = p.Temperature > 0;
 
             int code;
-            var fullStarted = Stopwatch.GetTimestamp();
             using (var inference = SttTelemetry.Start("stt.engine.inference", SttTelemetry.InferenceDuration).Tag("model", Model.ModelType))
             {
                 fixed (float* pcm = samples)
@@ -215,7 +233,7 @@ internal sealed unsafe class WhisperRun : IDisposable
             }
             // Segments the callback did not see (it reports each batch; this is a safety net).
             CollectSegments(state.DangerousGetHandle());
-            if (Language is null)
+            if (_language is null)
             {
                 var id = WhisperNative.FullLangIdFromState(state.DangerousGetHandle());
                 _detectedLanguage = id >= 0 ? WhisperNative.Utf8(WhisperNative.LangStr(id)) : null;
@@ -230,6 +248,39 @@ internal sealed unsafe class WhisperRun : IDisposable
         {
             self.Free();
         }
+    }
+
+    /// <summary>
+    /// Runs whisper's language detection on the first 30 s (the encoder once, on this run's state) and returns the
+    /// candidate it finds most probable; whisper_full then transcribes in that language.
+    /// </summary>
+    private string ChooseLanguage(float[] samples)
+    {
+        var probabilities = new float[WhisperNative.LangMaxId() + 1];
+        int top;
+        fixed (float* pcm = samples)
+        fixed (float* probs = probabilities)
+        {
+            if (WhisperNative.PcmToMelWithState(Model.Context, Lease.State, pcm, samples.Length, _threads) != 0)
+            {
+                throw ApiException.Internal("whisper.cpp could not compute the spectrogram for language detection.", "engine_error");
+            }
+            top = WhisperNative.LangAutoDetectWithState(Model.Context, Lease.State, 0, _threads, probs);
+        }
+        if (top < 0)
+        {
+            throw ApiException.Internal($"whisper.cpp's language detection failed (code {top}).", "engine_error");
+        }
+        var best = LanguageCandidates.MaxBy(code => probabilities[LanguageId(code)])!;
+        _logger.LogDebug("Language {Language} chosen among {Candidates} (p = {Probability:0.####}; whisper's own top: {Top})",
+            best, string.Join(",", LanguageCandidates), probabilities[LanguageId(best)], WhisperNative.Utf8(WhisperNative.LangStr(top)));
+        return best;
+    }
+
+    private static int LanguageId(string code)
+    {
+        using var utf8 = new NativeUtf8(code);
+        return WhisperNative.LangId(utf8.Pointer);
     }
 
     /// <summary>Regions longer than whisper's 30 s window are split by the detector so no window straddles a cut.</summary>
@@ -382,7 +433,10 @@ internal sealed unsafe class WhisperRun : IDisposable
     {
         Task = Options.Task,
         Text = string.Concat(_segments.Select(s => s.Text)).Trim(),
-        Language = Language ?? _detectedLanguage ?? "en",
+        Language = _language ?? _detectedLanguage ?? "en",
+        // Asked with candidates: answered with the one used, as gpt-transcribe reports its detection (none when VAD
+        // found no speech to detect a language in).
+        Languages = Options.Languages.Count == 0 ? null : (_language ?? _detectedLanguage) is { } used ? [used] : [],
         Duration = duration,
         Segments = _segments.ToArray(),
         Usage = new DurationUsage(duration),

@@ -36,8 +36,9 @@ public class AzureBackendTests(AzureServerFixture fixture)
         }
     }
 
-    private static FakeTranscript Expected(string deployment, string kind, bool translate = false, string? prompt = null) =>
-        FakeTranscript.For(deployment, kind, 4.0, translate, prompt);
+    private static FakeTranscript Expected(string deployment, string kind, bool translate = false, string? prompt = null,
+        IReadOnlyList<string>? languages = null) =>
+        FakeTranscript.For(deployment, kind, 4.0, translate, prompt, languages);
 
     [Fact]
     public async Task Gpt4o_transcribe_forwards_every_field_and_returns_token_usage_and_logprobs()
@@ -63,6 +64,36 @@ public class AzureBackendTests(AzureServerFixture fixture)
         Assert.Equal(3, usage.GetProperty("input_token_details").GetProperty("text_tokens").GetInt32());
         Assert.Equal(8, json.GetProperty("logprobs").GetArrayLength());
         Assert.Equal("Hello", json.GetProperty("logprobs")[0].GetProperty("token").GetString());
+    }
+
+    [Fact]
+    public async Task Gpt_transcribe_sends_keywords_and_languages_as_repeated_fields_and_relays_the_detected_languages()
+    {
+        Host.Fake.Clear();
+        // With and without the brackets, as SDKs and curl scripts send arrays.
+        using var response = await AzureCalls.TranscribeAsync(Host.Client, "gpt-transcribe", ("prompt", "A support call."),
+            ("keywords[]", "AC-42"), ("keywords", "Premium Plus"), ("languages[]", "FR"), ("languages", "en"));
+        var json = await AzureCalls.JsonAsync(response);
+
+        Assert.Equal("azure-openai:aoai-gpt-transcribe", AzureCalls.Header(response, "x-stt-backend"));
+        AssertFields(OnlyRequest(), ("model", ["aoai-gpt-transcribe"]), ("prompt", ["A support call."]),
+            ("keywords[]", ["AC-42", "Premium Plus"]), ("languages[]", ["fr", "en"]));
+        var expected = Expected("aoai-gpt-transcribe", FakeDeploymentKind.GptTranscribe, prompt: "A support call.", languages: ["fr", "en"])
+            .Json(logprobs: false);
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(json.GetRawText())), json.GetRawText());
+        Assert.Equal("""[{"code":"fr"}]""", json.GetProperty("languages").GetRawText());
+    }
+
+    [Fact]
+    public async Task The_dated_mini_snapshot_answers_json_and_text_like_mini()
+    {
+        Host.Fake.Clear();
+        using var json = await AzureCalls.TranscribeAsync(Host.Client, "gpt-4o-mini-transcribe-2025-12-15", ("include[]", "logprobs"));
+        Assert.Equal(8, (await AzureCalls.JsonAsync(json)).GetProperty("logprobs").GetArrayLength());
+        Host.Fake.Clear();
+        using var text = await AzureCalls.TranscribeAsync(Host.Client, "gpt-4o-mini-transcribe-2025-12-15", ("response_format", "text"));
+        Assert.Equal(Expected("aoai-4o-mini-2025-12-15", FakeDeploymentKind.Gpt4oMiniTranscribe20251215).PlainText(), await text.Content.ReadAsStringAsync());
+        AssertFields(OnlyRequest(), ("model", ["aoai-4o-mini-2025-12-15"]), ("response_format", ["text"]));
     }
 
     [Fact]

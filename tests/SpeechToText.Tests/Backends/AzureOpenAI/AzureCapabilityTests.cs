@@ -21,6 +21,8 @@ public class AzureCapabilityTests(AzureServerFixture fixture)
     {
         ["gpt-4o-transcribe"] = ["json"],
         ["gpt-4o-mini-transcribe"] = ["json", "text"],
+        ["gpt-4o-mini-transcribe-2025-12-15"] = ["json", "text"],
+        ["gpt-transcribe"] = ["json"],
         ["gpt-4o-transcribe-diarize"] = ["json", "text", "diarized_json"],
         ["whisper-azure"] = ["json", "text", "srt", "vtt", "verbose_json"],
     };
@@ -95,6 +97,16 @@ public class AzureCapabilityTests(AzureServerFixture fixture)
         // values.
         { "temperature above 1", "gpt-4o-transcribe", "temperature", ["temperature=1.5"] },
         { "bad language", "gpt-4o-transcribe", "language", ["language=klingon"] },
+        // keywords[] and languages[]: gpt-transcribe only (of the Azure kinds); codes; not with language.
+        { "keywords on gpt-4o", "gpt-4o-transcribe", "keywords", ["keywords[]=AC-42"] },
+        { "keywords on the mini snapshot", "gpt-4o-mini-transcribe-2025-12-15", "keywords", ["keywords[]=AC-42"] },
+        { "keywords on whisper", "whisper-azure", "keywords", ["keywords[]=AC-42"] },
+        { "languages on mini", "gpt-4o-mini-transcribe", "languages", ["languages[]=fr"] },
+        { "languages on diarize", "gpt-4o-transcribe-diarize", "languages", ["languages[]=fr"] },
+        { "language and languages", "gpt-transcribe", "languages", ["language=en", "languages[]=en"] },
+        { "a language name in languages", "gpt-transcribe", "languages", ["languages[]=french"] },
+        { "a keyword with markup", "gpt-transcribe", "keywords", ["keywords[]=<b>AC-42</b>"] },
+        { "logprobs on gpt-transcribe", "gpt-transcribe", "include", ["include[]=logprobs"] },
     };
 
     /// <summary>n known speakers as "name=value" fields.</summary>
@@ -118,6 +130,9 @@ public class AzureCapabilityTests(AzureServerFixture fixture)
     [InlineData("gpt-4o-transcribe", "prompt", "Names: Ann.")]
     [InlineData("gpt-4o-transcribe-diarize", "chunking_strategy", "{\"type\":\"server_vad\",\"threshold\":0.5}")]
     [InlineData("whisper-azure", "prompt", "Names: Ann.")]
+    [InlineData("gpt-transcribe", "keywords[]", "Premium Plus")]
+    [InlineData("gpt-transcribe", "languages[]", "de")]
+    [InlineData("gpt-4o-mini-transcribe-2025-12-15", "include[]", "logprobs")]
     public async Task Allowed_options_are_forwarded(string model, string name, string value) =>
         await AssertForwardedAsync(false, model, (name, value));
 

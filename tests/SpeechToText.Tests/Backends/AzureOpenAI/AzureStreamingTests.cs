@@ -99,6 +99,24 @@ public class AzureStreamingTests(AzureServerFixture fixture)
     }
 
     [Fact]
+    public async Task Gpt_transcribe_streams_and_its_done_event_keeps_the_detected_languages()
+    {
+        Host.Fake.Clear();
+        var (response, events) = await StreamAsync("gpt-transcribe", ("languages[]", "fr"), ("languages[]", "en"), ("keywords[]", "AC-42"));
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal("[DONE]", events[^1].Data);
+        var done = events[^2].Json;
+        Assert.Equal("transcript.text.done", done.GetProperty("type").GetString());
+        Assert.Equal("""[{"code":"fr"}]""", done.GetProperty("languages").GetRawText());
+        var sent = Assert.Single(Host.Fake.Requests);
+        Assert.Equal(["fr", "en"], sent.Fields["languages[]"]);
+        Assert.Equal(["AC-42"], sent.Fields["keywords[]"]);
+    }
+
+    [Fact]
     public async Task Logprobs_stream_through_deltas_and_done()
     {
         Host.Fake.Clear();

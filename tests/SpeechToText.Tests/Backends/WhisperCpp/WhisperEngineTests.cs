@@ -250,6 +250,85 @@ public sealed class WhisperEngineTests(SyntheticModels models)
     }
 
     [Fact]
+    public async Task Several_candidate_languages_are_narrowed_by_whispers_detection_to_the_most_probable_one()
+    {
+        var logger = new CapturingLogger();
+        using var engine = CreateEngine(models.Multilingual, logger: logger);
+        var audio = TestAudio.ToneWithNoise(2);
+
+        // Unrestricted detection gives whisper's most probable language of all: among any candidates that include
+        // it, it must be the one chosen; among candidates without it, one of them still is.
+        var unrestricted = await engine.TranscribeAsync(audio, new WhisperDecodeOptions(), null, CancellationToken.None);
+        var top = unrestricted.Language!;
+        string[] others = [.. new[] { "fr", "de", "it", "sw" }.Where(l => l != top).Take(2)];
+        var withTop = await engine.TranscribeAsync(audio, new WhisperDecodeOptions { Languages = [others[0], top, others[1]] }, null, CancellationToken.None);
+        var withoutTop = await engine.TranscribeAsync(audio, new WhisperDecodeOptions { Languages = others }, null, CancellationToken.None);
+
+        Assert.Null(unrestricted.Languages);
+        Assert.Equal(top, withTop.Language);
+        Assert.Equal([top], withTop.Languages);
+        Assert.Contains(withoutTop.Language, others);
+        Assert.Equal([withoutTop.Language!], withoutTop.Languages);
+        Assert.Contains(logger.Lines, l => l.Message.Contains($"chosen among {string.Join(",", others)}") && l.Message.Contains($"whisper's own top: {top}"));
+        // The same request chooses the same language again.
+        var again = await engine.TranscribeAsync(audio, new WhisperDecodeOptions { Languages = others }, null, CancellationToken.None);
+        Assert.Equal(withoutTop.Language, again.Language);
+        Assert.Equal(withoutTop.Text, again.Text);
+    }
+
+    [Fact]
+    public async Task One_candidate_language_is_simply_the_language()
+    {
+        using var engine = CreateEngine(models.Multilingual);
+
+        var result = await engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions { Languages = ["it"] }, null, CancellationToken.None);
+        var given = await engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions { Language = "it" }, null, CancellationToken.None);
+
+        Assert.Equal("it", result.Language);
+        Assert.Equal(["it"], result.Languages);
+        Assert.Equal(given.Text, result.Text);
+    }
+
+    [Fact]
+    public async Task An_english_only_model_takes_en_as_its_only_candidate_and_refuses_others_on_languages()
+    {
+        using var engine = CreateEngine(models.English);
+
+        var english = await engine.TranscribeAsync(TestAudio.ToneWithNoise(2), new WhisperDecodeOptions { Languages = ["en"] }, null, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ApiException>(() => engine.TranscribeAsync(TestAudio.ToneWithNoise(2),
+            new WhisperDecodeOptions { Languages = ["en", "fr"] }, null, CancellationToken.None));
+
+        Assert.Equal(["en"], english.Languages);
+        Assert.Equal((400, "languages"), (error.Status, error.Param));
+        Assert.Contains("English-only", error.Message);
+        Assert.Equal(0, engine.Status.SlotsBusy);
+    }
+
+    [Fact]
+    public async Task Keywords_reach_whispers_prompt_within_the_token_budget_of_the_models_own_tokenizer()
+    {
+        var logger = new CapturingLogger();
+        using var engine = CreateEngine(models.English, logger: logger);
+        var audio = TestAudio.ToneWithNoise(2);
+
+        var result = await engine.TranscribeAsync(audio, new WhisperDecodeOptions { Prompt = "A support call.", Keywords = ["AC-42", "Premium Plus"] },
+            null, CancellationToken.None);
+        Assert.NotEmpty(result.Segments);
+        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Debug && l.Message.Contains("holds 2 of 2 keyword(s)"));
+
+        // Fifty long keywords do not fit: a prefix of them does, as the real tokenizer counts it.
+        string[] many = [.. Enumerable.Range(0, 50).Select(i => $"Keyword number {i} of a very long list")];
+        var model = engine.Model!;
+        var (text, kept) = WhisperPrompt.Build("A support call.", many, model.CountTokens);
+        Assert.InRange(kept, 1, many.Length - 1);
+        Assert.StartsWith("A support call. Keywords: Keyword number 0 of", text);
+        Assert.True(model.CountTokens(WhisperPrompt.KeywordSentence(many.Take(kept))) <= WhisperPrompt.KeywordTokenBudget);
+        Assert.True(model.CountTokens(WhisperPrompt.KeywordSentence(many.Take(kept + 1))) > WhisperPrompt.KeywordTokenBudget);
+        await engine.TranscribeAsync(audio, new WhisperDecodeOptions { Prompt = "A support call.", Keywords = many }, null, CancellationToken.None);
+        Assert.Contains(logger.Lines, l => l.Message.Contains($"holds {kept} of 50 keyword(s)"));
+    }
+
+    [Fact]
     public async Task VAD_on_silence_yields_no_segments_and_no_text()
     {
         using var engine = CreateEngine(models.English);
@@ -416,13 +495,13 @@ public sealed class WhisperEngineTests(SyntheticModels models)
         Assert.All(result.Segments, s => Assert.InRange(s.End, 0, 0.5));
     }
 
-    private static WhisperEngine CreateEngine(string modelPath, Action<WhisperOptions>? configure = null)
+    private static WhisperEngine CreateEngine(string modelPath, Action<WhisperOptions>? configure = null, ILogger<WhisperEngine>? logger = null)
     {
         // One thread per run: the suite shares 2 cores with other work, and ggml's spinning barriers
         // degrade badly when its threads are not all scheduled (3x slower measured under load).
         var options = new WhisperOptions { ModelPath = modelPath, ThreadsPerSlot = 1 };
         configure?.Invoke(options);
-        return new WhisperEngine(Options.Create(options), NullLogger<WhisperEngine>.Instance);
+        return new WhisperEngine(Options.Create(options), logger ?? NullLogger<WhisperEngine>.Instance);
     }
 
     /// <summary>Starts ten minutes of audio (far longer than any test waits) and returns once whisper is decoding it.</summary>
