@@ -46,12 +46,11 @@ public static class TranscriptionRequestBinder
         var languageText = task == TranscriptionTask.Transcribe ? form.Get("language") : null;
         if (!string.IsNullOrWhiteSpace(languageText))
         {
-            language = WhisperLanguages.NormalizeToCode(languageText)
-                ?? throw ApiException.BadRequest(
-                    $"Invalid language '{ApiException.Clip(languageText)}'. Language parameter must be specified in ISO-639-1 format.", "language");
+            language = WhisperLanguages.ParseLanguage(languageText);
         }
 
-        var languages = task == TranscriptionTask.Transcribe ? BindLanguages(form.GetAll("languages")) : [];
+        // Whether the model takes languages[] at all is RequestRules' call.
+        var languages = task == TranscriptionTask.Transcribe ? WhisperLanguages.ParseLanguages(form.GetAll("languages")) : [];
 
         var granularities = TimestampGranularity.None;
         foreach (var g in form.GetAll("timestamp_granularities"))
@@ -107,30 +106,6 @@ public static class TranscriptionRequestBinder
             Keywords = task == TranscriptionTask.Transcribe ? form.GetAll("keywords") : [],
             Languages = languages,
         };
-    }
-
-    /// <summary>
-    /// languages[]: each an ISO-639-1 code (two letters) whisper knows, lower-cased, repeats dropped (first one kept).
-    /// Full names and whisper's three-letter codes are refused here although <c>language</c> takes them: OpenAI's
-    /// field is codes only. Whether the model takes the field at all is <see cref="RequestRules"/>' call.
-    /// </summary>
-    private static List<string> BindLanguages(IReadOnlyList<string> values)
-    {
-        var codes = new List<string>(values.Count);
-        foreach (var value in values)
-        {
-            var code = value.Trim().ToLowerInvariant();
-            if (code.Length != 2 || !WhisperLanguages.IsKnownCode(code))
-            {
-                throw ApiException.BadRequest(
-                    $"Invalid language '{ApiException.Clip(value)}' in languages. Each must be an ISO-639-1 code such as 'en' or 'fr'.", "languages");
-            }
-            if (!codes.Contains(code))
-            {
-                codes.Add(code);
-            }
-        }
-        return codes;
     }
 
     private static bool TryParseBool(string s, out bool value)

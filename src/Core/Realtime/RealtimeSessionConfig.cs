@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Realtime;
 
@@ -225,7 +226,8 @@ public sealed record RealtimeSessionConfig
         }
         if (t.TryGetProperty("language", out var language))
         {
-            config = config with { Language = language.ValueKind == JsonValueKind.Null ? null : NonEmptyOrNull(Text(language, $"{param}.language")) };
+            var text = language.ValueKind == JsonValueKind.Null ? null : NonEmptyOrNull(Text(language, $"{param}.language"));
+            config = config with { Language = text is null ? null : WhisperLanguages.ParseLanguage(text, $"{param}.language") };
         }
         if (t.TryGetProperty("prompt", out var prompt))
         {
@@ -233,7 +235,7 @@ public sealed record RealtimeSessionConfig
         }
         if (t.TryGetProperty("languages", out var languages))
         {
-            config = config with { Languages = Strings(languages, $"{param}.languages") };
+            config = config with { Languages = WhisperLanguages.ParseLanguages(Strings(languages, $"{param}.languages"), $"{param}.languages") };
         }
         if (t.TryGetProperty("keywords", out var keywords))
         {

@@ -105,6 +105,8 @@ public sealed class RealtimeSessions(
             ResponseFormat = ResponseFormat.Json,
             Stream = model.Capabilities.Streaming,
             IncludeLogprobs = config.IncludeLogprobs && model.Capabilities.Logprobs,
+            Keywords = config.Keywords,
+            Languages = config.Languages,
         };
     }
 
@@ -115,7 +117,7 @@ public sealed class RealtimeSessions(
         {
             router.Validate(TurnOptions(config));
         }
-        catch (ApiException e) when (e.Param is "model" or "language" or "prompt")
+        catch (ApiException e) when (e.Param is "model" or "language" or "languages" or "keywords" or "prompt")
         {
             throw new RealtimeEventException(e.Message, $"session.audio.input.transcription.{e.Param}", e.Code ?? "invalid_value");
         }

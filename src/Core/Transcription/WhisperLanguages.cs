@@ -51,4 +51,33 @@ public static class WhisperLanguages
         }
         return CodesByName.TryGetValue(v, out var code) ? code : null;
     }
+
+    /// <summary>The <c>language</c> field (a code or a full name) as a code; OpenAI's 400 on <paramref name="param"/> when unknown.</summary>
+    public static string ParseLanguage(string value, string param = "language") =>
+        NormalizeToCode(value) ?? throw ApiException.BadRequest(
+            $"Invalid language '{ApiException.Clip(value)}'. Language parameter must be specified in ISO-639-1 format.", param);
+
+    /// <summary>
+    /// The <c>languages</c> field: each an ISO-639-1 code (two letters) whisper knows, lower-cased, repeats dropped (first
+    /// one kept). Full names and whisper's three-letter codes are refused although <c>language</c> takes them: OpenAI's
+    /// field is codes only.
+    /// </summary>
+    public static List<string> ParseLanguages(IEnumerable<string> values, string param = "languages")
+    {
+        var codes = new List<string>();
+        foreach (var value in values)
+        {
+            var code = value.Trim().ToLowerInvariant();
+            if (code.Length != 2 || !IsKnownCode(code))
+            {
+                throw ApiException.BadRequest(
+                    $"Invalid language '{ApiException.Clip(value)}' in languages. Each must be an ISO-639-1 code such as 'en' or 'fr'.", param);
+            }
+            if (!codes.Contains(code))
+            {
+                codes.Add(code);
+            }
+        }
+        return codes;
+    }
 }

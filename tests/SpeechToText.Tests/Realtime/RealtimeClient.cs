@@ -42,6 +42,9 @@ public sealed class RealtimeClient : IAsyncDisposable
         return new RealtimeClient(socket);
     }
 
+    /// <summary>A client of a socket connected elsewhere.</summary>
+    public static Task<RealtimeClient> WrapAsync(ClientWebSocket socket) => Task.FromResult(new RealtimeClient(socket));
+
     public Task SendAsync(object clientEvent) => SendTextAsync(JsonSerializer.Serialize(clientEvent));
 
     public async Task SendTextAsync(string text)

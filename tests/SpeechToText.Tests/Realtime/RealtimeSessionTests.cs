@@ -181,7 +181,8 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
         { """{"type":"session.update","session":{"audio":{"input":{"format":{"type":"audio/pcm","rate":16000}}}}}""", "unsupported_value" },
         { """{"type":"session.update","session":{"audio":{"input":{"turn_detection":{"type":"server_vad","threshold":"high"}}}}}""", "invalid_type" },
         { """{"type":"session.update","session":{"audio":{"input":{"transcription":{"model":"no-such-model"}}}}}""", "model_not_found" },
-        { """{"type":"session.update","session":{"audio":{"input":{"transcription":{"language":"xx"}}}}}""", "invalid_language" },
+        { """{"type":"session.update","session":{"audio":{"input":{"transcription":{"language":"xx"}}}}}""", "invalid_value" },
+        { """{"type":"session.update","session":{"audio":{"input":{"transcription":{"languages":["en","zz"]}}}}}""", "invalid_value" },
     };
 
     [Theory]
