@@ -36,7 +36,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server with the given configuration (as environment variables) and waits for /health.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan? startTimeout = null)
     {
-        int port = FreePort();
+        // A test that lays out Kestrel's endpoints itself (TLS) names the plain-http port the checks use.
+        int port = settings.TryGetValue("PORT", out var fixedPort) && int.TryParse(fixedPort, out var p) ? p : FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "SpeechToText.Server.dll");
         var psi = new ProcessStartInfo("dotnet")
         {
