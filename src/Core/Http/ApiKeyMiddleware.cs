@@ -11,12 +11,12 @@ namespace SpeechToText.Core.Http;
 /// configured, so an unknown path answers 401 before 404 and reveals nothing to callers without a key. The caller
 /// becomes <see cref="HttpContext.User"/>: a principal with the key's id and, for admin keys, the admin role.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator, RealtimeClientSecrets secrets)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator, RealtimeClientSecrets? secrets)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var info = ApiEndpointInfo.Of(context);
-        if (info?.AcceptsClientSecret == true && ApiKeyValidator.ExtractKey(context.Request) is { } presented
+        if (secrets is not null && info?.AcceptsClientSecret == true && ApiKeyValidator.ExtractKey(context.Request) is { } presented
             && presented.StartsWith(RealtimeClientSecrets.Prefix + "_", StringComparison.Ordinal))
         {
             // A client secret stands for the key that issued it, on the one endpoint that takes secrets.

@@ -22,7 +22,7 @@ public static class ApiPipeline
     {
         var keys = services.GetRequiredService<ApiKeyValidator>();
         RequestDelegate next = new KeyLimitsMiddleware(endpoint, services.GetRequiredService<KeyLimiter>(), keys).InvokeAsync;
-        next = new ApiKeyMiddleware(next, keys, services.GetRequiredService<RealtimeClientSecrets>()).InvokeAsync;
+        next = new ApiKeyMiddleware(next, keys, services.GetService<RealtimeClientSecrets>()).InvokeAsync;
         next = new ApiErrorMiddleware(next, services.GetRequiredService<ILogger<ApiErrorMiddleware>>()).InvokeAsync;
         next = new UsageMiddleware(next, services.GetRequiredService<UsageRecorder>(), keys, services.GetRequiredService<TimeProvider>()).InvokeAsync;
         if (cors is not null)
