@@ -36,6 +36,8 @@ internal sealed class RealtimeSession
     private string? _lastItemId;
     private short[] _decodeScratch = [];
     private CancellationToken _lifetime;
+    private Task? _pendingReceive;
+    private int _turnsInWork;
 
     public RealtimeSession(WebSocket socket, RealtimeCaller caller, RealtimeSessions host)
     {
@@ -95,30 +97,41 @@ internal sealed class RealtimeSession
         }
     }
 
+    /// <summary>
+    /// Reads client events until the client closes or leaves, the session expires, or the client has been silent for
+    /// Realtime:IdleTimeout with no turn in work. A pending receive is never cancelled (that would abort the socket
+    /// before the error event explaining why could be sent): timeouts race it instead, and the close handshake ends it.
+    /// </summary>
     private async Task<string> ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var message = new ArrayBufferWriter<byte>(64 * 1024);
+        var ended = Task.Delay(Timeout.Infinite, cancellationToken);
         try
         {
             bool tooLarge = false;
             while (true)
             {
-                ValueWebSocketReceiveResult received;
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                // A client that never pauses still meets the session's end.
+                cancellationToken.ThrowIfCancellationRequested();
+                var receive = _socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None).AsTask();
+                _pendingReceive = receive;
+                while (!receive.IsCompleted)
                 {
-                    idle.CancelAfter(_options.IdleTimeout);
-                    try
+                    var idle = Task.Delay(_options.IdleTimeout, cancellationToken);
+                    var first = await Task.WhenAny(receive, idle, ended).ConfigureAwait(false);
+                    if (first == ended || (first == idle && idle.IsCanceled))
                     {
-                        received = await _socket.ReceiveAsync(chunk.AsMemory(), idle.Token).ConfigureAwait(false);
+                        throw new OperationCanceledException(cancellationToken);
                     }
-                    catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    if (first == idle && Volatile.Read(ref _turnsInWork) == 0)
                     {
                         await TrySendAsync(RealtimeEvents.Error(ApiException.InvalidRequest, "session_idle",
                             $"No client event for {_options.IdleTimeout.TotalSeconds:0} s; the session is closed.", null, null)).ConfigureAwait(false);
                         return "idle";
                     }
                 }
+                var received = await receive.ConfigureAwait(false);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     return "closed by client";
@@ -160,7 +173,10 @@ internal sealed class RealtimeSession
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            if (_pendingReceive is not { IsCompleted: false })
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
         }
     }
 
@@ -376,8 +392,10 @@ internal sealed class RealtimeSession
         }
         _lastItemId = itemId;
         await SendAsync(RealtimeEvents.Committed(itemId, turn.PreviousItemId)).ConfigureAwait(false);
+        Interlocked.Increment(ref _turnsInWork);
         if (!_turns.Writer.TryWrite(turn))
         {
+            Interlocked.Decrement(ref _turnsInWork);
             await SendAsync(RealtimeEvents.Failed(itemId, ApiException.RateLimited(
                 $"This session already has {_options.MaxPendingTurns} turns waiting for transcription; the turn was not transcribed.",
                 "rate_limit_exceeded", TimeSpan.FromSeconds(1)))).ConfigureAwait(false);
@@ -389,7 +407,14 @@ internal sealed class RealtimeSession
         await Task.Yield();
         await foreach (var turn in _turns.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            await _host.TranscribeAsync(turn, _config, _caller, SendAsync, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _host.TranscribeAsync(turn, _config, _caller, SendAsync, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _turnsInWork);
+            }
         }
     }
 
@@ -441,6 +466,10 @@ internal sealed class RealtimeSession
     private ValueTask SendErrorAsync(RealtimeEventException e, string? eventId) =>
         SendAsync(RealtimeEvents.Error(ApiException.InvalidRequest, e.Code, e.Message, e.Param, eventId));
 
+    /// <summary>
+    /// Ends the WebSocket with a close handshake (after the last events were flushed): our close frame, then the
+    /// client's answer on the receive still pending, within a short grace; a client that does not answer is cut off.
+    /// </summary>
     private async Task CloseAsync(string reason)
     {
         try
@@ -448,12 +477,20 @@ internal sealed class RealtimeSession
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(reason == "session expired" || reason == "idle" ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
-                    reason, timeout.Token).ConfigureAwait(false);
+                var status = reason is "session expired" or "idle" ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+                await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            }
+            if (_pendingReceive is { IsCompleted: false } receive)
+            {
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
+        }
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
         }
     }
 }
