@@ -11,6 +11,11 @@ if (args.FirstOrDefault() == "pipeline")
     // The blob pipeline's overhead and worker scaling (bench/pipeline.sh).
     return await SpeechToText.Bench.Pipeline.PipelineBench.RunAsync(args[1..]);
 }
+if (args.FirstOrDefault() == "realtime")
+{
+    // Live transcription sessions against the file endpoint, server VAD latency, concurrent sessions (bench/realtime.sh).
+    return await SpeechToText.Bench.Realtime.RealtimeBench.RunAsync(args[1..]);
+}
 if (args.FirstOrDefault() == "load")
 {
     // Concurrent clients against our server and whisper-server (bench/load.sh).
