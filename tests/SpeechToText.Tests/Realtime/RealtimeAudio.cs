@@ -1,4 +1,7 @@
+using System.Text.Json;
+using SpeechToText.Core.Audio;
 using SpeechToText.Tests.Fixtures;
+using SpeechToText.Tests.Http;
 
 namespace SpeechToText.Tests.Realtime;
 
@@ -33,6 +36,16 @@ public static class RealtimeAudio
     }
 
     public static short[] Silence(double seconds, int rate = 24_000) => new short[(int)(seconds * rate)];
+
+    /// <summary>What the file endpoint answers (whisper-1) for the same audio posted as a WAV at <paramref name="rate"/>: the realtime tests' reference.</summary>
+    public static async Task<string> FileTranscriptAsync(HttpClient client, short[] samples, int rate = 24_000)
+    {
+        using var content = Multipart.Form(WavWriter.FromPcm16(samples, rate), "turn.wav", "whisper-1");
+        using var response = await client.PostAsync("v1/audio/transcriptions", content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
+    }
 
     public static short[] Concat(params short[][] parts) => parts.SelectMany(p => p).ToArray();
 

@@ -16,14 +16,6 @@ public sealed class RealtimeDotnetSdkTests(RealtimeServerFixture fixture)
     private SdkRealtimeClient Client(string key) =>
         new(new ApiKeyCredential(key), new RealtimeClientOptions { Endpoint = new Uri(fixture.Server.BaseUrl, "v1") });
 
-    private async Task<string> FileTranscriptAsync(short[] samples)
-    {
-        using var content = Multipart.Form(WavWriter.FromPcm16(samples, 24_000), "turn.wav", "whisper-1");
-        using var response = await fixture.Server.Client.PostAsync("v1/audio/transcriptions", content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
-    }
 
     private static async Task<(string Transcript, List<string> Deltas)> TranscribeAsync(RealtimeSessionClient session, short[] speech)
     {
@@ -58,7 +50,7 @@ public sealed class RealtimeDotnetSdkTests(RealtimeServerFixture fixture)
         var speech = RealtimeAudio.Speech24k;
         using var session = await Client(RealtimeServerFixture.Key).StartTranscriptionSessionAsync();
         var (transcript, deltas) = await TranscribeAsync(session, speech);
-        Assert.Equal(await FileTranscriptAsync(speech), transcript);
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech), transcript);
         Assert.NotEmpty(deltas);
     }
 
@@ -72,6 +64,6 @@ public sealed class RealtimeDotnetSdkTests(RealtimeServerFixture fixture)
         // The browser's position: no API key at all, only the secret.
         using var session = await Client("no-key").StartTranscriptionSessionAsync(new RealtimeSessionClientOptions { ClientSecret = minted.Value.Value });
         var (transcript, _) = await TranscribeAsync(session, speech);
-        Assert.Equal(await FileTranscriptAsync(speech), transcript);
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech), transcript);
     }
 }

@@ -46,14 +46,6 @@ public sealed class RealtimeSdkTests(RealtimeServerFixture fixture)
         }
     }
 
-    private static async Task<string> FileTranscriptAsync(HttpClient client, short[] samples)
-    {
-        using var content = Multipart.Form(WavWriter.FromPcm16(samples, 24_000), "turn.wav", "whisper-1");
-        using var response = await client.PostAsync("v1/audio/transcriptions", content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
-    }
 
     [Theory]
     [InlineData("gpt-realtime-whisper")]
@@ -63,7 +55,7 @@ public sealed class RealtimeSdkTests(RealtimeServerFixture fixture)
     {
         var speech = RealtimeAudio.Speech24k;
         var result = await RunNodeAsync("vercel", fixture.Server.BaseUrl, speech, model, RealtimeServerFixture.Key);
-        Assert.Equal(await FileTranscriptAsync(fixture.Server.Client, speech), result.GetProperty("text").GetString());
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech), result.GetProperty("text").GetString());
         Assert.NotEmpty(result.GetProperty("deltas").EnumerateArray());
         Assert.Contains("transcript-final", result.GetProperty("parts").EnumerateArray().Select(p => p.GetString()));
     }
@@ -103,7 +95,7 @@ public sealed class RealtimeSdkTests(RealtimeServerFixture fixture)
             server.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RealtimeServerFixture.Key);
             var speech = RealtimeAudio.Speech24k;
             var result = await RunNodeAsync("openai", new Uri($"https://127.0.0.1:{https}/"), speech, "whisper-1", RealtimeServerFixture.Key, certPath);
-            Assert.Equal(await FileTranscriptAsync(server.Client, speech), result.GetProperty("text").GetString());
+            Assert.Equal(await RealtimeAudio.FileTranscriptAsync(server.Client, speech), result.GetProperty("text").GetString());
             var types = result.GetProperty("types").EnumerateArray().Select(t => t.GetString()).ToList();
             Assert.Equal("session.created", types[0]);
             Assert.Contains("session.updated", types);

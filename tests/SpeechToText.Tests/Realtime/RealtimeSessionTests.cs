@@ -22,15 +22,6 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
         session = new { type = "transcription", audio = new { input = new { format = new { type = "audio/pcm", rate = 24000 }, turn_detection = (object?)null } } },
     });
 
-    /// <summary>What the file endpoint answers for the same audio posted as a 24 kHz WAV.</summary>
-    private async Task<string> FileTranscriptAsync(short[] samples, int rate = 24_000)
-    {
-        using var content = Multipart.Form(WavWriter.FromPcm16(samples, rate), "turn.wav", "whisper-1");
-        using var response = await fixture.Server.Client.PostAsync("v1/audio/transcriptions", content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
-    }
 
     [Fact]
     public async Task A_session_starts_with_session_created_in_the_GA_shape()
@@ -99,7 +90,7 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
     public async Task A_committed_turn_is_transcribed_like_the_same_audio_posted_to_the_file_endpoint()
     {
         var speech = RealtimeAudio.Speech24k;
-        var expected = await FileTranscriptAsync(speech);
+        var expected = await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech);
         await using var client = await ConnectAsync();
         await client.WaitForAsync("session.created");
         await ManualTurnsAsync(client);
@@ -148,8 +139,8 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
         var done2 = await client.WaitForAsync("conversation.item.input_audio_transcription.completed");
         Assert.Equal(c1.GetProperty("item_id").GetString(), done1.GetProperty("item_id").GetString());
         Assert.Equal(c2.GetProperty("item_id").GetString(), done2.GetProperty("item_id").GetString());
-        Assert.Equal(await FileTranscriptAsync(first), done1.GetProperty("transcript").GetString());
-        Assert.Equal(await FileTranscriptAsync(second), done2.GetProperty("transcript").GetString());
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, first), done1.GetProperty("transcript").GetString());
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, second), done2.GetProperty("transcript").GetString());
     }
 
     [Fact]
@@ -234,7 +225,7 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
         }
         await client.SendAsync(new { type = "input_audio_buffer.commit" });
         var completed = await client.WaitForAsync("conversation.item.input_audio_transcription.completed");
-        Assert.Equal(await FileTranscriptAsync(speech), completed.GetProperty("transcript").GetString());
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech), completed.GetProperty("transcript").GetString());
         Assert.DoesNotContain(client.Events, e => RealtimeClient.Type(e) == "error");
     }
 }

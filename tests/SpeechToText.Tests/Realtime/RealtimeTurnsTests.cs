@@ -19,14 +19,6 @@ public sealed class RealtimeTurnsTests(RealtimeServerFixture fixture)
     private Task<RealtimeClient> ConnectAsync(string? key = RealtimeServerFixture.Key, bool subprotocol = false) =>
         RealtimeClient.ConnectAsync(fixture.WebSocketUrl, key, subprotocol);
 
-    private async Task<string> FileTranscriptAsync(short[] samples, int rate)
-    {
-        using var content = Multipart.Form(WavWriter.FromPcm16(samples, rate), "turn.wav", "whisper-1");
-        using var response = await fixture.Server.Client.PostAsync("v1/audio/transcriptions", content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
-    }
 
     [Fact]
     public async Task Server_vad_on_speech_with_pauses_makes_one_turn_per_phrase()
@@ -104,7 +96,7 @@ public sealed class RealtimeTurnsTests(RealtimeServerFixture fixture)
         var encoded = speech.Select(encode).ToArray();
         var decoded = new short[encoded.Length];
         Core.Realtime.G711.Decode(encoded, decoded, gaFormat == "audio/pcmu" ? Core.Realtime.RealtimeAudioFormat.Pcmu : Core.Realtime.RealtimeAudioFormat.Pcma);
-        var expected = await FileTranscriptAsync(decoded, 8_000);
+        var expected = await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, decoded, 8_000);
 
         foreach (var beta in new[] { false, true })
         {
