@@ -8,7 +8,10 @@ source scripts/lib.sh
 bash scripts/setup.sh || exit 1
 # What the tests use to make sample audio in every container, and the Node SDK conformance client.
 apt_need ffmpeg espeak-ng sox || exit 1
-(cd tests/node && { [ -d node_modules/openai ] || npm ci --silent --no-audit --no-fund; }) || die "npm ci in tests/node failed"
+# Reinstalled whenever package-lock.json changes (a stamp of its hash lives in node_modules).
+(cd tests/node && lock="$(sha256sum package-lock.json | cut -d' ' -f1)" \
+  && { [ "$(cat node_modules/.stt-lock 2>/dev/null)" = "$lock" ] || { npm ci --silent --no-audit --no-fund && echo "$lock" > node_modules/.stt-lock; }; }) \
+  || die "npm ci in tests/node failed"
 # Azurite for the pipeline tests: installed into the cache here; each test run starts its own instance
 # on free ports with a temp data folder (tests/SpeechToText.Tests/Fixtures/AzuriteFixture.cs).
 AZURITE_BIN="$(bash scripts/azurite.sh install)" || die "installing Azurite failed"
