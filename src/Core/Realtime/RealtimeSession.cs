@@ -35,6 +35,9 @@ internal sealed class RealtimeSession
     private string? _pendingItemId;
     private string? _lastItemId;
     private short[] _decodeScratch = [];
+
+    /// <summary>The first byte of a 16-bit sample whose second byte the next append brings (-1: none): appends may split samples.</summary>
+    private int _carry = -1;
     private CancellationToken _lifetime;
     private Task? _pendingReceive;
     private int _turnsInWork;
@@ -207,6 +210,7 @@ internal sealed class RealtimeSession
                     break;
                 case "input_audio_buffer.clear":
                     _buffer.Clear();
+                    _carry = -1;
                     _vad?.Reset(_buffer.End);
                     _pendingItemId = null;
                     await SendAsync(RealtimeEvents.Cleared()).ConfigureAwait(false);
@@ -265,6 +269,7 @@ internal sealed class RealtimeSession
             long position = _buffer.End * updated.SampleRate / _config.SampleRate;
             _config = updated;
             _buffer = NewBuffer(position);
+            _carry = -1;
         }
         _config = updated;
         if (vadChanged)
@@ -292,18 +297,17 @@ internal sealed class RealtimeSession
             {
                 throw new RealtimeEventException("'audio' is not valid base64.", "audio", "invalid_base64");
             }
-            int samples = length / _config.BytesPerSample;
+            bool pcm16 = _config.Format == RealtimeAudioFormat.Pcm24k;
+            int samples = pcm16 ? Pcm16Assembler.SampleCount(_carry, length) : length;
             if (_decodeScratch.Length < samples)
             {
                 _decodeScratch = new short[Math.Max(samples, 4096)];
             }
             var pcm = _decodeScratch.AsSpan(0, samples);
-            if (_config.Format == RealtimeAudioFormat.Pcm24k)
+            int carry = -1;
+            if (pcm16)
             {
-                for (int i = 0; i < samples; i++)
-                {
-                    pcm[i] = (short)(bytes[2 * i] | (bytes[2 * i + 1] << 8));
-                }
+                carry = Pcm16Assembler.Assemble(_carry, bytes.AsSpan(0, length), pcm);
             }
             else
             {
@@ -314,6 +318,7 @@ internal sealed class RealtimeSession
                 throw new RealtimeEventException(
                     $"The input audio buffer holds at most {_options.MaxTurnAudio.TotalSeconds:0} s; commit (or clear) before appending more.", "audio", "input_audio_buffer_full");
             }
+            _carry = carry;
         }
         finally
         {

@@ -209,6 +209,30 @@ public sealed class RealtimeSessionTests(RealtimeServerFixture fixture)
     }
 
     [Fact]
+    public async Task Appends_that_split_samples_in_odd_byte_counts_give_the_same_turn()
+    {
+        var speech = RealtimeAudio.Speech24k;
+        var bytes = new byte[speech.Length * 2];
+        Buffer.BlockCopy(speech, 0, bytes, 0, bytes.Length);
+        await using var client = await ConnectAsync();
+        await ManualTurnsAsync(client);
+        await client.WaitForAsync("session.updated");
+        // 4801, 4799, 4801, ... bytes: every other append ends in the middle of a sample, as a byte stream cut anywhere would.
+        // The session takes them (no error, one turn); that the samples come out byte-exact is Pcm16AssemblerTests'
+        // to show: with the synthetic model's random weights a transcript does not reveal swapped bytes.
+        for (int i = 0, n = 0; i < bytes.Length; n++)
+        {
+            int size = Math.Min(n % 2 == 0 ? 4801 : 4799, bytes.Length - i);
+            await client.AppendBytesAsync(bytes.AsSpan(i, size).ToArray());
+            i += size;
+        }
+        await client.SendAsync(new { type = "input_audio_buffer.commit" });
+        var completed = await client.WaitForAsync("conversation.item.input_audio_transcription.completed");
+        Assert.Equal(await RealtimeAudio.FileTranscriptAsync(fixture.Server.Client, speech), completed.GetProperty("transcript").GetString());
+        Assert.DoesNotContain(client.Events, e => RealtimeClient.Type(e) == "error");
+    }
+
+    [Fact]
     public async Task Ten_thousand_tiny_appends_are_one_turn()
     {
         var speech = RealtimeAudio.Speech24k;
