@@ -11,6 +11,11 @@ if (args.FirstOrDefault() == "pipeline")
     // The blob pipeline's overhead and worker scaling (bench/pipeline.sh).
     return await SpeechToText.Bench.Pipeline.PipelineBench.RunAsync(args[1..]);
 }
+if (args.FirstOrDefault() == "coldstart")
+{
+    // Process start to first answer, ours against whisper-server (bench/coldstart.sh).
+    return await SpeechToText.Bench.ColdStart.ColdStartBench.RunAsync(args[1..]);
+}
 if (args.FirstOrDefault() == "realtime")
 {
     // Live transcription sessions against the file endpoint, server VAD latency, concurrent sessions (bench/realtime.sh).

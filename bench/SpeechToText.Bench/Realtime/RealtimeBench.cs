@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -22,11 +21,8 @@ internal static class RealtimeBench
     public static async Task<int> RunAsync(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-        string Arg(string name, string? fallback = null)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
-        }
+        var arg = new BenchArgs(args);
+        string Arg(string name, string? fallback = null) => arg[name, fallback];
         var serverDll = Arg("--server-dll");
         var work = Arg("--work");
         var turnPcm = ReadPcm(Arg("--turn"));
@@ -38,7 +34,7 @@ internal static class RealtimeBench
         void Say(string m) => Console.Error.WriteLine($"[realtime-bench {total.Elapsed:mm\\:ss}] {m}");
         var load = ProcStatus.LoadAverage();
 
-        int port = FreePort();
+        int port = BenchArgs.FreePort();
         await using var server = await ServerProcess.StartAsync(serverDll, port, new Dictionary<string, string>
         {
             ["Whisper__ModelPath"] = Arg("--model"),
@@ -149,12 +145,6 @@ internal static class RealtimeBench
         return ms.ToArray();
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static async Task<double> FileTurnAsync(ServerProcess server, byte[] wav)
     {
