@@ -19,6 +19,9 @@ namespace SpeechToText.Core.Realtime;
 /// </summary>
 internal sealed class RealtimeSession
 {
+    /// <summary>Longest a client may leave one event unread before the session gives up on it.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     private readonly WebSocket _socket;
     private readonly RealtimeCaller _caller;
     private readonly RealtimeSessions _host;
@@ -438,9 +441,10 @@ internal sealed class RealtimeSession
             }
             try
             {
-                using var timeout = new CancellationTokenSource(session.IsCancellationRequested ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, session.IsCancellationRequested ? CancellationToken.None : session.Token);
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, true, linked.Token).ConfigureAwait(false);
+                // Never the session's token: cancelling a send in flight aborts the socket, and the frames that explain
+                // why the session ends would be lost. A client that reads nothing for SendTimeout is cut off.
+                using var timeout = new CancellationTokenSource(session.IsCancellationRequested ? TimeSpan.FromSeconds(1) : SendTimeout);
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
