@@ -25,7 +25,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator valid
                 await ErrorResponse.WriteAsync(context, ApiException.InvalidApiKey()).ConfigureAwait(false);
                 return;
             }
-            context.User = ApiKeyValidator.Principal(new ApiKeyEntry { Id = caller.KeyId, Sha256 = "" });
+            context.User = ApiKeyValidator.Principal(caller.KeyId, admin: false);
             context.Features.Set(caller);
         }
         else if (validator.Enabled && info?.OpenWithoutKey != true)

@@ -43,10 +43,13 @@ public sealed class ApiKeyValidator
     public bool IsAdmin(HttpContext context) => !Enabled || context.User.IsInRole(AdminRole);
 
     /// <summary>The authenticated caller of a matching key: its id as <see cref="KeyIdClaim"/>, admin keys in <see cref="AdminRole"/>.</summary>
-    public static ClaimsPrincipal Principal(ApiKeyEntry key)
+    public static ClaimsPrincipal Principal(ApiKeyEntry key) => Principal(key.EffectiveId, key.Admin);
+
+    /// <summary>The caller <paramref name="keyId"/> stands for (a realtime client secret stands for the key that minted it, never as admin).</summary>
+    public static ClaimsPrincipal Principal(string keyId, bool admin)
     {
-        var claims = new List<Claim> { new(KeyIdClaim, key.EffectiveId) };
-        if (key.Admin)
+        var claims = new List<Claim> { new(KeyIdClaim, keyId) };
+        if (admin)
         {
             claims.Add(new Claim(ClaimTypes.Role, AdminRole));
         }

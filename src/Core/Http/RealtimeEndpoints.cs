@@ -86,22 +86,11 @@ public sealed class RealtimeEndpoints(RealtimeSessions sessions, RealtimeClientS
         using var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
         var config = Configure(body.RootElement, beta: true) ?? new RealtimeSessionConfig { Model = sessions.DefaultModel };
         var (value, expiresAt) = secrets.Issue(keys.CallerId(ctx), null, config);
-        var id = RealtimeIds.New("sess");
-        var session = TranscriptionWriter.Json(w =>
-        {
-            w.WriteStartObject();
-            config.WriteBeta(w, id, 0);
-            w.WriteEndObject();
-        });
         // The beta answer is the session object itself, with the secret inside it.
         await WriteAsync(ctx, TranscriptionWriter.Json(w =>
         {
-            using var doc = JsonDocument.Parse(session);
             w.WriteStartObject();
-            foreach (var property in doc.RootElement.GetProperty("session").EnumerateObject())
-            {
-                property.WriteTo(w);
-            }
+            config.WriteBetaFields(w, RealtimeIds.New("sess"), 0);
             w.WriteStartObject("client_secret");
             w.WriteString("value", value);
             w.WriteNumber("expires_at", expiresAt.ToUnixTimeSeconds());

@@ -489,9 +489,20 @@ internal sealed class RealtimeSession
                 var status = reason is "session expired" or "idle" ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
                 await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
             }
-            if (_pendingReceive is { IsCompleted: false } receive)
+            // The client may still be sending (it has not read our close yet): its frames are read and dropped until its
+            // close arrives, so what we sent last is not lost to a reset while it is unread.
+            var grace = Task.Delay(TimeSpan.FromSeconds(2));
+            var scratch = new byte[16 * 1024];
+            var receive = _pendingReceive;
+            while (_socket.State == WebSocketState.CloseSent)
             {
-                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                receive ??= _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None).AsTask();
+                if (await Task.WhenAny(receive, grace).ConfigureAwait(false) == grace)
+                {
+                    break;
+                }
+                await receive.ConfigureAwait(false);
+                receive = null;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)

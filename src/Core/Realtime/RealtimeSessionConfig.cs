@@ -133,6 +133,13 @@ public sealed record RealtimeSessionConfig
     public void WriteBeta(Utf8JsonWriter w, string id, long expiresAt)
     {
         w.WriteStartObject("session");
+        WriteBetaFields(w, id, expiresAt);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The beta session object's fields, into the object being written (the beta transcription_sessions answer adds its secret beside them).</summary>
+    public void WriteBetaFields(Utf8JsonWriter w, string id, long expiresAt)
+    {
         w.WriteString("id", id);
         w.WriteString("object", "realtime.transcription_session");
         w.WriteNumber("expires_at", expiresAt);
@@ -142,7 +149,6 @@ public sealed record RealtimeSessionConfig
         WriteTurnDetection(w);
         WriteNoiseReduction(w, "input_audio_noise_reduction");
         WriteInclude(w);
-        w.WriteEndObject();
     }
 
     private void WriteTranscription(Utf8JsonWriter w)
