@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Cold start: process start to the first 200 for a 5 s clip, our server (Release) against whisper.cpp's
-# whisper-server on the same model, interleaved; listening time, first answer, a warm answer, peak RSS.
-# Writes bench/results/coldstart.md and prints it.   bench/coldstart.sh [--reps 5]
-#   BENCH_MODEL=path   a ggml model; default: the synthetic model of tiny's real dimensions
+# Cold start: process start to the first 200 for a 5 s clip, interleaved: our server as packaged (a ReadyToRun
+# publish for linux-x64), its plain build output (JIT only), whisper.cpp's whisper-server on the same model, and the
+# Functions worker started the way its host starts it (ready to infer; no host here to send it a request). Listening,
+# ready to infer, first answer, a warm request, peak RSS, and our start-up phases.
+# Writes bench/results/coldstart.md (coldstart-SIZE.md for other sizes) and prints it.   bench/coldstart.sh [--reps 4]
+#   BENCH_MODEL=path   a ggml model; default: the synthetic model of BENCH_SIZE's real dimensions (tiny)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/prepare.sh
-bench_prepare tiny "tiny's real dimensions, random weights: realistic compute, meaningless text"
+size="${BENCH_SIZE:-tiny}"
+bench_prepare "$size" "$size's real dimensions, random weights: realistic compute, meaningless text"
 bench_speech_audio
 [ -x "$REPO_ROOT/.native/whisper-server" ] || die "whisper-server is missing from .native/ (scripts/build-whisper.sh builds it)"
+published="$work/published"
+for app in Server Functions; do
+  dotnet publish "src/$app" -c Release -r linux-x64 --self-contained false -nologo -v quiet -o "$published/$app" >/dev/null \
+    || die "dotnet publish src/$app failed"
+done
+out="$REPO_ROOT/bench/results/coldstart.md"
+[ "$size" = tiny ] || out="$REPO_ROOT/bench/results/coldstart-$size.md"
 dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" coldstart \
-  --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" --clip "$work/speech-5s.wav" \
-  --work "$work" --out "$REPO_ROOT/bench/results/coldstart.md" "$@"
+  --server-dll "$published/Server/SpeechToText.Server.dll" --jit-dll "$server_dll" \
+  --functions-dll "$published/Functions/SpeechToText.Functions.dll" --size "$size" \
+  --native-dir "$REPO_ROOT/.native" --model "$model" --clip "$work/speech-5s.wav" \
+  --work "$work" --out "$out" "$@"

@@ -59,7 +59,7 @@ find "$stage" -type d -name runtimes -empty -delete
 
 # The layout the app expects (WhisperOptions / AudioOptions defaults: native/ and models/ beside the app).
 missing=()
-for f in host.json worker.config.json functions.metadata extensions.json SpeechToText.Functions.dll native/libwhisper.so.1 native/libggml.so.0 native/libggml-base.so.0 native/libggml-cpu.so.0 \
+for f in host.json worker.config.json functions.metadata extensions.json SpeechToText.Functions.dll native/libwhisper.so.1 native/libggml.so.0 native/libggml-base.so.0 native/libggml-cpu-x64.so native/libggml-cpu-haswell.so \
          native/ffmpeg models/ggml-silero-v6.2.0.bin; do
   [ -e "$stage/$f" ] || missing+=("$f")
 done

@@ -34,15 +34,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(ProcessStartInfo start, string logPath)
+    /// <param name="onLine">Also given every line the process prints (from the output-reading threads).</param>
+    public static ChildProcess Start(ProcessStartInfo start, string logPath, Action<string>? onLine = null)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.OutputDataReceived += (_, e) => { Write(log, e.Data); if (e.Data is not null) { onLine?.Invoke(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { Write(log, e.Data); if (e.Data is not null) { onLine?.Invoke(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         GC.KeepAlive(OnSignal);

@@ -1,4 +1,5 @@
 using SpeechToText.Core;
+using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Http;
 using SpeechToText.Core.Jobs;
 using SpeechToText.Core.Observability;
@@ -6,6 +7,7 @@ using SpeechToText.Core.Storage;
 using SpeechToText.Server;
 using SpeechToText.Server.Durable;
 
+StartupTimeline.Mark("main");
 // Small command-line verbs used by scripts/ (no server started).
 if (ServerCommands.TryRun(args, out var exitCode))
 {
@@ -14,6 +16,8 @@ if (ServerCommands.TryRun(args, out var exitCode))
 
 // Content root = the app folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// whisper.cpp and the model load on another core while the host is built (the engine takes that model).
+WhisperServiceCollectionExtensions.PreloadWhisperModel(builder.Configuration);
 builder.Services.AddSpeechToText(builder.Configuration);
 // Exported only when OTEL_EXPORTER_OTLP_ENDPOINT, Telemetry:OtlpEndpoint or APPLICATIONINSIGHTS_CONNECTION_STRING is set.
 builder.Services.AddSpeechToTextTelemetry(builder.Configuration);
@@ -34,6 +38,9 @@ var binding = ListenAddress.Configure(builder);
 try
 {
     var app = builder.Build();
+    StartupTimeline.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SpeechToText.Startup"));
+    StartupTimeline.Mark("host-built");
+    app.Lifetime.ApplicationStarted.Register(() => StartupTimeline.Mark("listening"));
     app.UseWebSockets();
     app.UseAudioApi();
     app.MapAudioApi();

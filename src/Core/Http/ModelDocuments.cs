@@ -47,7 +47,12 @@ public sealed record ModelDocument
 public sealed record HealthDocument(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LocalModelHealth? LocalModel,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EngineHealth? Engine);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EngineHealth? Engine)
+{
+    /// <summary>When each start-up phase ended, in ms since the process started (<c>StartupTimeline</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? StartupMs { get; init; }
+}
 
 public sealed record LocalModelHealth(
     bool Loaded,
@@ -58,7 +63,15 @@ public sealed record LocalModelHealth(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     bool Vad);
 
-public sealed record EngineHealth(int SlotsTotal, int SlotsBusy, int SlotsFree, int ThreadsPerSlot, int QueueLength, int QueueCapacity);
+public sealed record EngineHealth(int SlotsTotal, int SlotsBusy, int SlotsFree, int ThreadsPerSlot, int QueueLength, int QueueCapacity)
+{
+    /// <summary>The ggml CPU backend computing here; absent until the native library is loaded.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CpuHealth? Cpu { get; init; }
+}
+
+/// <summary>The CPU variant of ggml in use (e.g. zen4), the instruction sets it was built for, and every variant this CPU can run.</summary>
+public sealed record CpuHealth(string Variant, IReadOnlyList<string> Features, IReadOnlyList<string> Available);
 
 /// <summary>The documents of the non-transcript endpoints, serialised without reflection.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using SpeechToText.Core.Backends.WhisperCpp;
 using SpeechToText.Core.Models;
+using SpeechToText.Core.Observability;
 using SpeechToText.Core.Transcription;
 
 namespace SpeechToText.Core.Http;
@@ -27,8 +28,9 @@ public sealed class ModelsEndpoints(ModelCatalog catalog, IWhisperEngine engine)
     /// <summary>GET /v1/models/{id}: one model object, or OpenAI's model_not_found 404.</summary>
     public Task OneAsync(HttpContext ctx, string id) => WriteAsync(ctx, Document(catalog.Resolve(id), engine.Status), Json.ModelDocument);
 
-    /// <summary>GET /health: the local model (loaded, synthetic, or why not) and the engine's slots and queue.</summary>
-    public Task HealthAsync(HttpContext ctx) => WriteAsync(ctx, Health(engine.Status), Json.HealthDocument);
+    /// <summary>GET /health: the local model (loaded, synthetic, or why not), the engine's slots, queue and CPU variant, and start-up phases.</summary>
+    public Task HealthAsync(HttpContext ctx) => WriteAsync(ctx,
+        Health(engine.Status) with { StartupMs = StartupTimeline.Phases.ToDictionary(p => p.Key, p => p.Value) }, Json.HealthDocument);
 
     internal static ModelDocument Document(ModelEntry entry, WhisperEngineStatus? engine)
     {
@@ -64,7 +66,10 @@ public sealed class ModelsEndpoints(ModelCatalog catalog, IWhisperEngine engine)
             new LocalModelHealth(engine.ModelLoaded, engine.ModelPath, engine.ModelType, engine.IsSyntheticModel, engine.IsMultilingual,
                 engine.LoadError, engine.VadAvailable),
             new EngineHealth(engine.SlotsTotal, engine.SlotsBusy, Math.Max(0, engine.SlotsTotal - engine.SlotsBusy), engine.ThreadsPerSlot,
-                engine.QueueLength, engine.QueueCapacity));
+                engine.QueueLength, engine.QueueCapacity)
+            {
+                Cpu = engine.CpuBackend is { } cpu ? new CpuHealth(cpu.Variant, cpu.Features, cpu.Available) : null,
+            });
 
     private static async Task WriteAsync<T>(HttpContext ctx, T document, JsonTypeInfo<T> type)
     {

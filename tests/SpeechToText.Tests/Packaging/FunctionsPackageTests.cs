@@ -19,7 +19,7 @@ public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixt
     [
         "host.json", "worker.config.json", "functions.metadata", "extensions.json", "SpeechToText.Functions.dll",
         "SpeechToText.Functions.runtimeconfig.json", "native/libwhisper.so.1", "native/libggml.so.0", "native/libggml-base.so.0",
-        "native/libggml-cpu.so.0", "native/ffmpeg", "models/ggml-silero-v6.2.0.bin",
+        "native/libggml-cpu-x64.so", "native/libggml-cpu-haswell.so", "native/libggml-cpu-zen4.so", "native/ffmpeg", "models/ggml-silero-v6.2.0.bin",
     ];
 
     /// <summary>
@@ -135,7 +135,10 @@ public sealed class FunctionsPackageTests(FunctionsPackage package) : IClassFixt
         // the test's own native/.
         var maps = await File.ReadAllTextAsync($"/proc/{server.ProcessId}/maps");
         Assert.Contains(Path.Combine(package.Unpacked, "native", "libwhisper.so.1"), maps);
-        Assert.Contains(Path.Combine(package.Unpacked, "native", "libggml-cpu.so.0"), maps);
+        // ... and so was the CPU variant /health names.
+        using var health = JsonDocument.Parse(await server.Client.GetStringAsync("health"));
+        var variant = health.RootElement.GetProperty("engine").GetProperty("cpu").GetProperty("variant").GetString();
+        Assert.Contains(Path.Combine(package.Unpacked, "native", $"libggml-cpu-{variant}.so"), maps);
     }
 
     [Fact]

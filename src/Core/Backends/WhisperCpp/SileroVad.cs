@@ -40,7 +40,7 @@ internal sealed class SileroVad : IDisposable
     /// </summary>
     public static unsafe SileroVad? TryLoad(WhisperOptions options, int threads, float? maxRegionSeconds = null)
     {
-        WhisperNativeLibrary.Configure(options.NativeDirectory);
+        WhisperNativeLibrary.Configure(options.NativeDirectory, options.CpuVariant);
         var contextParams = WhisperNative.VadDefaultContextParams();
         contextParams.NThreads = threads;
         contextParams.UseGpu = 0;

@@ -63,6 +63,7 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
                 QueueCapacity = QueueCapacity,
                 ThreadsPerSlot = _threadsPerSlot,
                 VadAvailable = File.Exists(_options.EffectiveVadModelPath),
+                CpuBackend = WhisperNativeLibrary.CpuBackend,
             };
         }
     }
@@ -85,30 +86,44 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
         var path = _options.ModelPath;
         try
         {
-            WhisperNativeLibrary.Configure(_options.NativeDirectory);
+            WhisperNativeLibrary.Configure(_options.NativeDirectory, _options.CpuVariant);
             WhisperNativeLibrary.RouteLogTo(_logger);
             if (string.IsNullOrWhiteSpace(path))
             {
                 throw new FileNotFoundException(
                     $"No whisper model is configured: set Whisper:ModelPath or the {WhisperOptions.ModelPathVariable} environment variable.");
             }
-            NativeHeap.FixMmapThreshold();
             var started = Stopwatch.GetTimestamp();
-            var model = WhisperModel.Load(path);
+            var model = TakePreloaded(_options, path) ?? LoadModel(_options, path);
+            var loadMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            LogCpuBackend();
+            var pool = new WhisperStatePool(SlotsTotal, QueueCapacity, model.CreateState);
+            started = Stopwatch.GetTimestamp();
+            try
+            {
+                pool.CreateStates();
+            }
+            catch (InvalidOperationException e)
+            {
+                // A slot without a state makes one when it is first leased; the load itself has not failed.
+                _logger.LogWarning(e, "Not every slot's whisper state could be made at start; they are retried on first use");
+            }
+            StartupTimeline.Mark("states-ready");
             lock (_loadGate)
             {
                 if (_disposed)
                 {
+                    pool.Dispose();
                     model.Dispose();
                     return;
                 }
-                _pool = new WhisperStatePool(SlotsTotal, QueueCapacity, model.CreateState);
+                _pool = pool;
                 _model = model;
             }
             _logger.LogInformation(
-                "Loaded whisper model {Path} ({Type}, multilingual {Multilingual}, synthetic {Synthetic}) in {Ms} ms; {Slots} slot(s) x {Threads} thread(s), queue {Queue}",
+                "Loaded whisper model {Path} ({Type}, multilingual {Multilingual}, synthetic {Synthetic}) in {Ms} ms; {Slots} slot(s) x {Threads} thread(s), queue {Queue}; states made in {StatesMs} ms",
                 model.Path, model.ModelType, model.IsMultilingual, model.File.IsSynthetic,
-                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, SlotsTotal, _threadsPerSlot, QueueCapacity);
+                loadMs, SlotsTotal, _threadsPerSlot, QueueCapacity, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (model.File.IsSynthetic)
             {
                 _logger.LogWarning("LOCAL MODEL IS A GENERATED TEST MODEL ({Path}): random weights, its transcripts are meaningless. Set Whisper__ModelPath (or WHISPER_MODEL) to a real ggml model for real text.", model.Path);
@@ -119,6 +134,73 @@ public sealed class WhisperEngine : IWhisperEngine, IDisposable
             Volatile.Write(ref _loadError, e.Message);
             _logger.LogError(e, "The whisper model {Path} could not be loaded; local transcription answers 503", path);
         }
+    }
+
+    /// <summary>The native library (with its CPU backend) and the model file, marking both start-up phases.</summary>
+    private static WhisperModel LoadModel(WhisperOptions options, string path)
+    {
+        WhisperNativeLibrary.Configure(options.NativeDirectory, options.CpuVariant);
+        NativeHeap.FixMmapThreshold();
+        WhisperNativeLibrary.EnsureLoaded();
+        StartupTimeline.Mark("native-loaded");
+        var model = WhisperModel.Load(path);
+        StartupTimeline.Mark("model-loaded");
+        return model;
+    }
+
+    private static Preloaded? _preloaded;
+
+    private sealed record Preloaded(string Path, string? NativeDirectory, string? CpuVariant, Task<WhisperModel> Model);
+
+    /// <summary>Starts <see cref="LoadModel"/> on a background thread (WhisperServiceCollectionExtensions.PreloadWhisperModel).</summary>
+    internal static void Preload(WhisperOptions options)
+    {
+        var path = options.ModelPath!;
+        var load = Task.Run(() => LoadModel(options, path));
+        if (Interlocked.CompareExchange(ref _preloaded, new Preloaded(Path.GetFullPath(path), options.NativeDirectory, options.CpuVariant, load), null) is not null)
+        {
+            // One preload per process: a second one is not kept, so its model must not leak.
+            DisposeWhenLoaded(load);
+        }
+    }
+
+    private static void DisposeWhenLoaded(Task<WhisperModel> load) =>
+        load.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    /// <summary>The preloaded model when it is this engine's (same file, folder, variant), once: the engine owns it from then on.</summary>
+    private static WhisperModel? TakePreloaded(WhisperOptions options, string path)
+    {
+        var preloaded = Volatile.Read(ref _preloaded);
+        if (preloaded is null || Interlocked.CompareExchange(ref _preloaded, null, preloaded) != preloaded)
+        {
+            return null;
+        }
+        if (preloaded.Path != Path.GetFullPath(path) || preloaded.NativeDirectory != options.NativeDirectory || preloaded.CpuVariant != options.CpuVariant)
+        {
+            // Configured differently by the time the host was built: not this engine's model, and nobody else's.
+            DisposeWhenLoaded(preloaded.Model);
+            return null;
+        }
+        try
+        {
+            return preloaded.Model.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Loaded again below, so the error is reported the way every load failure is.
+            return null;
+        }
+    }
+
+    private void LogCpuBackend()
+    {
+        if (WhisperNativeLibrary.CpuBackend is not { } cpu)
+        {
+            return;
+        }
+        _logger.LogInformation("whisper.cpp CPU backend: {Variant} ({Library}); features {Features}; variants this CPU runs: {Available}",
+            cpu.Variant, cpu.Library ?? "linked into libggml", string.Join(" ", cpu.Features),
+            cpu.Available.Count == 0 ? "-" : string.Join(" ", cpu.Available));
     }
 
     public async Task<TranscriptionResult> TranscribeAsync(float[] samples, WhisperDecodeOptions options,

@@ -17,6 +17,8 @@ public sealed record WhisperEngineStatus
     public int QueueCapacity { get; init; }
     public int ThreadsPerSlot { get; init; }
     public bool VadAvailable { get; init; }
+    /// <summary>The ggml CPU variant computing here, once the native library is loaded.</summary>
+    public WhisperCpuBackend? CpuBackend { get; init; }
 
     /// <summary>How /v1/models describes the local engine.</summary>
     public string Description => IsSyntheticModel

@@ -67,7 +67,7 @@ public sealed unsafe class WhisperModel : IDisposable
         IntPtr context;
         using (var pathUtf8 = new NativeUtf8(path))
         {
-            context = WhisperNative.InitFromFileWithParams(pathUtf8.Pointer, contextParams);
+            context = WhisperNative.InitFromFileWithParamsNoState(pathUtf8.Pointer, contextParams);
         }
         if (context == IntPtr.Zero)
         {

@@ -22,8 +22,10 @@ internal static unsafe partial class WhisperNative
     [LibraryImport(Library, EntryPoint = "whisper_free_params")]
     public static partial void FreeParams(WhisperFullParams* p);
 
-    [LibraryImport(Library, EntryPoint = "whisper_init_from_file_with_params")]
-    public static partial IntPtr InitFromFileWithParams(byte* pathModel, WhisperContextParams p);
+    /// <summary>The model only: every run here has its own state (<see cref="InitState"/>), so the context's default state,
+    /// which whisper_init_from_file_with_params would also make (its KV caches and compute buffers), is never made.</summary>
+    [LibraryImport(Library, EntryPoint = "whisper_init_from_file_with_params_no_state")]
+    public static partial IntPtr InitFromFileWithParamsNoState(byte* pathModel, WhisperContextParams p);
 
     [LibraryImport(Library, EntryPoint = "whisper_init_state")]
     public static partial IntPtr InitState(WhisperContextHandle ctx);

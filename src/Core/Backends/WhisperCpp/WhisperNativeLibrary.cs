@@ -6,14 +6,19 @@ namespace SpeechToText.Core.Backends.WhisperCpp;
 
 /// <summary>
 /// Finds libwhisper in the configured native folder (default <c>native/</c> next to the app) instead of
-/// the system search path, and routes whisper.cpp's log output to an <see cref="ILogger"/>.
-/// Both hooks are process-wide, so they are installed once; the first configured folder wins.
+/// the system search path, loads the ggml CPU backend it computes with (<see cref="WhisperCpuBackend"/>), and routes
+/// whisper.cpp's log output to an <see cref="ILogger"/>.
+/// All of it is process-wide, so it is done once; the first configured folder (and CPU variant) wins.
 /// </summary>
 public static unsafe class WhisperNativeLibrary
 {
     private static readonly Lock Gate = new();
     private static string? _directory;
+    private static string? _cpuVariant;
     private static IntPtr _whisper;
+    private static IntPtr _ggml;
+    private static WhisperCpuBackend? _cpuBackend;
+    private static InvalidOperationException? _cpuBackendFailure;
     private static bool _resolverInstalled;
     private static ILogger? _logger;
     private static bool _logHooked;
@@ -24,16 +29,20 @@ public static unsafe class WhisperNativeLibrary
     /// <summary>The folder libwhisper is (or will be) loaded from.</summary>
     public static string? Directory => _directory;
 
+    /// <summary>The CPU backend ggml computes with, once libwhisper is loaded.</summary>
+    public static WhisperCpuBackend? CpuBackend => Volatile.Read(ref _cpuBackend);
+
     /// <summary>
-    /// Chooses the folder (Whisper:NativeDirectory, which Whisper__NativeDirectory sets from the environment, else the default) and
-    /// installs the resolver. Later calls with another folder are ignored: a native library cannot be
-    /// swapped once loaded.
+    /// Chooses the folder (Whisper:NativeDirectory, which Whisper__NativeDirectory sets from the environment, else the default)
+    /// and the CPU variant (Whisper:CpuVariant, else the best this CPU runs), and installs the resolver. Later calls
+    /// with other values are ignored: a native library cannot be swapped once loaded.
     /// </summary>
-    public static void Configure(string? directory)
+    public static void Configure(string? directory, string? cpuVariant = null)
     {
         lock (Gate)
         {
             _directory ??= ResolveDirectory(directory);
+            _cpuVariant ??= string.IsNullOrWhiteSpace(cpuVariant) ? null : cpuVariant;
             if (!_resolverInstalled)
             {
                 NativeLibrary.SetDllImportResolver(typeof(WhisperNativeLibrary).Assembly, Resolve);
@@ -51,13 +60,17 @@ public static unsafe class WhisperNativeLibrary
         return DefaultDirectory;
     }
 
-    /// <summary>Loads libwhisper now (and its ggml dependencies first); throws DllNotFoundException with the folder in the message.</summary>
+    /// <summary>Loads libwhisper now (its ggml dependencies first, then the CPU backend); throws DllNotFoundException with the folder in the message, or InvalidOperationException when no CPU variant can run.</summary>
     public static void EnsureLoaded()
     {
         Configure(null);
         lock (Gate)
         {
             _whisper = _whisper != IntPtr.Zero ? _whisper : LoadWhisper(_directory!);
+            if (_cpuBackendFailure is { } failure)
+            {
+                throw new InvalidOperationException(failure.Message, failure);
+            }
         }
     }
 
@@ -68,24 +81,29 @@ public static unsafe class WhisperNativeLibrary
         lock (Gate)
         {
             _logger = logger;
-            if (!_logHooked)
-            {
-                WhisperNative.LogSet(&OnNativeLog, IntPtr.Zero);
-                _logHooked = true;
-            }
+            HookLogLocked();
+        }
+    }
+
+    private static void HookLogLocked()
+    {
+        if (!_logHooked)
+        {
+            _logHooked = true;
+            WhisperNative.LogSet(&OnNativeLog, IntPtr.Zero);
         }
     }
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (libraryName != WhisperNative.Library)
+        if (libraryName != WhisperNative.Library && libraryName != GgmlNative.Library)
         {
             return IntPtr.Zero;
         }
         lock (Gate)
         {
             _whisper = _whisper != IntPtr.Zero ? _whisper : LoadWhisper(_directory ?? ResolveDirectory(null));
-            return _whisper;
+            return libraryName == GgmlNative.Library ? _ggml : _whisper;
         }
     }
 
@@ -93,17 +111,38 @@ public static unsafe class WhisperNativeLibrary
     {
         // libwhisper carries RPATH $ORIGIN, but loading the ggml libraries by full path first makes
         // the folder authoritative even when the loader would look elsewhere (or on other platforms).
-        foreach (var dependency in new[] { "ggml-base", "ggml-cpu", "ggml" })
+        // libggml-cpu exists only in a build with the CPU backend linked in; otherwise its variants are modules.
+        string[] dependencies = WhisperCpuBackend.Modules(directory).Count > 0 ? ["ggml-base", "ggml"] : ["ggml-base", "ggml-cpu", "ggml"];
+        foreach (var dependency in dependencies)
         {
             var path = FindLibrary(directory, dependency);
-            if (path is not null)
+            if (path is not null && NativeLibrary.TryLoad(path, out var handle) && dependency == "ggml")
             {
-                NativeLibrary.TryLoad(path, out _);
+                _ggml = handle;
             }
         }
         var whisper = FindLibrary(directory, "whisper")
             ?? throw new DllNotFoundException($"libwhisper was not found in '{directory}'. Set Whisper:NativeDirectory (Whisper__NativeDirectory).");
-        return NativeLibrary.Load(whisper);
+        var loaded = NativeLibrary.Load(whisper);
+        if (_ggml == IntPtr.Zero)
+        {
+            throw new DllNotFoundException($"libggml was not found in '{directory}' beside libwhisper.");
+        }
+        // Before any model or VAD context: with the CPU backend built as modules, ggml has no device until one is loaded.
+        _whisper = loaded;
+        // whisper.cpp and ggml print to stderr until a callback is set: set it now, so that what they say before
+        // RouteLogTo has a logger (a preload, the CPU variant scan) is dropped rather than printed.
+        HookLogLocked();
+        try
+        {
+            Volatile.Write(ref _cpuBackend, WhisperCpuBackend.Load(directory, _cpuVariant));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Kept: every later EnsureLoaded (each model load) fails with it, and the engine reports it.
+            _cpuBackendFailure = e;
+        }
+        return loaded;
     }
 
     private static string? FindLibrary(string directory, string name)

@@ -18,6 +18,13 @@ public sealed class WhisperOptions
     /// <summary>Folder holding libwhisper and libggml*; default <c>native/</c> beside the app.</summary>
     public string? NativeDirectory { get; set; }
 
+    /// <summary>
+    /// The ggml CPU variant to compute with (a <c>libggml-cpu-NAME.so</c> in the native folder, e.g. <c>haswell</c>,
+    /// <c>zen4</c>). Unset: the best one this CPU supports, as ggml scores them. For comparing variants or working
+    /// around one; a variant this CPU cannot run fails the model load.
+    /// </summary>
+    public string? CpuVariant { get; set; }
+
     /// <summary>Silero VAD model in ggml form; default <c>models/ggml-silero-v6.2.0.bin</c> beside the app.</summary>
     public string? VadModelPath { get; set; }
 

@@ -20,6 +20,11 @@ public sealed class WhisperOptionsValidator : IValidateOptions<WhisperOptions>
         {
             failures.Add($"Whisper:QueueCapacity must be between 0 and 10000 (got {options.QueueCapacity}).");
         }
+        if (options.CpuVariant is { Length: > 0 } variant && !variant.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+        {
+            // It names a file in the native folder: a path or a pattern must not get there.
+            failures.Add($"Whisper:CpuVariant must be a variant name such as 'haswell' or 'zen4' (got '{variant}').");
+        }
         if (options.RequestTimeout <= TimeSpan.Zero)
         {
             failures.Add($"Whisper:RequestTimeout must be positive (got {options.RequestTimeout}).");

@@ -212,10 +212,12 @@ internal sealed unsafe class WhisperRun : IDisposable
             int code;
             using (var inference = SttTelemetry.Start("stt.engine.inference", SttTelemetry.InferenceDuration).Tag("model", Model.ModelType))
             {
+                StartupTimeline.Mark("first-inference");
                 fixed (float* pcm = samples)
                 {
                     code = WhisperNative.FullWithState(Model.Context, state, p, pcm, samples.Length);
                 }
+                StartupTimeline.Mark("first-answer");
                 if (IsStopped)
                 {
                     inference.Cancel();

@@ -5,8 +5,8 @@ namespace SpeechToText.Core.Backends.WhisperCpp;
 
 /// <summary>
 /// A fixed number of decoding slots over one <see cref="WhisperModel"/>, plus a bounded FIFO wait
-/// queue. Each slot owns a whisper_state (and a VAD context), created on first use and reused, so the
-/// tens of MB they cost are paid once per slot rather than once per request. When every slot is busy
+/// queue. Each slot owns a whisper_state (made when the model loads, <see cref="CreateStates"/>) and a VAD context
+/// (made on first use), reused, so the tens of MB they cost are paid once per slot rather than once per request. When every slot is busy
 /// and the queue is full, <see cref="AcquireAsync"/> fails at once with a 429 <see cref="ApiException"/>.
 /// </summary>
 public sealed class WhisperStatePool : IDisposable
@@ -164,6 +164,19 @@ public sealed class WhisperStatePool : IDisposable
     }
 
     internal WhisperStateHandle CreateState() => _createState();
+
+    /// <summary>
+    /// Makes every slot's whisper_state now (the engine calls it while loading, before any request can lease a slot),
+    /// so no request pays for one: whisper_init_state sizes and allocates its KV caches and compute buffers, tens of
+    /// milliseconds and megabytes per slot.
+    /// </summary>
+    internal void CreateStates()
+    {
+        foreach (var slot in _all)
+        {
+            slot.State ??= _createState();
+        }
+    }
 
     public void Dispose()
     {
