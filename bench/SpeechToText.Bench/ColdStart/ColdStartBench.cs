@@ -41,7 +41,10 @@ internal static class ColdStartBench
             }
         }
         var report = new StringBuilder();
-        report.AppendLine("# Cold start benchmark");
+        var header = ModelHeader.Read(model);
+        report.AppendLine($"# Cold start benchmark, {header.Type} model");
+        report.AppendLine();
+        report.AppendLine($"Model size: **{header.Type}**: {header.Describe()}.");
         report.AppendLine();
         report.AppendLine($"Machine: {Environment.ProcessorCount} cores, load average {load} at the start. Model: {Path.GetFileName(model)}; 5 s clip; 1 slot; {reps} interleaved starts per server.");
         report.AppendLine();
@@ -61,10 +64,40 @@ internal static class ColdStartBench
         report.AppendLine();
         report.AppendLine($"Time to first answer, ours / whisper-server (medians): **{Stats.Median(oursFirst) / Stats.Median(peerFirst):0.000}**.");
         File.WriteAllText(Arg("--out"), report.ToString());
+        BenchJson.Write(Arg("--out"), Json(samples, header, model, reps, load));
         Console.WriteLine(report);
         return 0;
     }
 
+
+    /// <summary>coldstart.json next to the report, for bench/all.sh: medians and spreads per server, and ours / theirs per start pair.</summary>
+    private static object Json(List<Sample> samples, ModelHeader header, string model, int reps, string load)
+    {
+        Spread Of(string server, Func<Sample, double> pick) => Spread.Of(samples.Where(s => s.Server == server).Select(pick).ToList());
+        var ours = samples.Where(s => s.Server == "ours").ToList();
+        var peer = samples.Where(s => s.Server == "whisper-server").ToList();
+        return new
+        {
+            Bench = "coldstart",
+            Model = model,
+            ModelType = header.Type,
+            header.Synthetic,
+            Reps = reps,
+            LoadAverageStart = load,
+            LoadAverageEnd = ProcStatus.LoadAverage(),
+            Servers = new[] { "ours", "whisper-server" }.ToDictionary(server => server, server => new
+            {
+                ListeningMs = Of(server, s => s.ListeningMs),
+                FirstMs = Of(server, s => s.FirstMs),
+                WarmMs = Of(server, s => s.WarmMs),
+                StartupOverheadMs = Of(server, s => s.FirstMs - s.WarmMs),
+                PeakRssMib = Of(server, s => (s.PeakRssKiB ?? 0) / 1024.0),
+            }),
+            FirstRatioOfMedians = BenchJson.Num(Stats.Median(ours.Select(s => s.FirstMs).ToList()) / Stats.Median(peer.Select(s => s.FirstMs).ToList())),
+            // Start r of ours against start r of whisper-server (they ran back to back).
+            FirstPairwise = Spread.Of(ours.Zip(peer).Select(p => p.First.FirstMs / p.Second.FirstMs).ToList()),
+        };
+    }
 
     private static async Task<Sample> OursAsync(string serverDll, string nativeDir, string model, byte[] clip, string work)
     {
