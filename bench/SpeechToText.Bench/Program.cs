@@ -21,6 +21,11 @@ if (args.FirstOrDefault() == "realtime")
     // Live transcription sessions against the file endpoint, server VAD latency, concurrent sessions (bench/realtime.sh).
     return await SpeechToText.Bench.Realtime.RealtimeBench.RunAsync(args[1..]);
 }
+if (args.FirstOrDefault() == "summary")
+{
+    // The summary tables of bench/all.sh's report, from the other modes' .json files.
+    return SpeechToText.Bench.Summary.Run(args[1..]);
+}
 if (args.FirstOrDefault() == "load")
 {
     // Concurrent clients against our server and whisper-server (bench/load.sh).
