@@ -73,13 +73,16 @@ whisper dot cpp, given the same file, the same model and the same decoding param
     done
     rm -f "$work/espeak.wav"
   fi
-  # The MP3s decoded exactly as the service decodes them (its bundled ffmpeg, 16 kHz mono float), in float WAVs
-  # that whisper-cli reads without conversion (the latency bench's mp3pcm pairs).
+  # The MP3s decoded exactly as the service decodes them (its bundled ffmpeg reading the MP3 from a pipe with the mp3
+  # demuxer, 16 kHz mono float: FfmpegDecoder), in float WAVs that whisper-cli reads without conversion (the latency
+  # bench's mp3pcm pairs). From a file path ffmpeg trims the encoder padding (exactly 80000 samples for the 5 s clip);
+  # from a pipe it keeps 111 (5 s) / 239 (60 s) more at the end, and a random-weight model turns those into other tokens.
   local n
   for n in 60s 5s; do
-    if [ ! -f "$work/speech-$n.mp3.f32.wav" ]; then
-      "$REPO_ROOT/.native/ffmpeg" -hide_banner -loglevel error -nostdin -y -i "$work/speech-$n.mp3" -map 0:a:0 \
-        -ac 1 -ar 16000 -c:a pcm_f32le "$work/speech-$n.mp3.f32.wav"
+    if [ ! -f "$work/speech-$n.mp3.pcm.wav" ]; then
+      "$REPO_ROOT/.native/ffmpeg" -hide_banner -loglevel error -nostdin -y -f mp3 -i pipe:0 -map 0:a:0 \
+        -ac 1 -ar 16000 -c:a pcm_f32le "$work/speech-$n.mp3.pcm.wav.part.wav" <"$work/speech-$n.mp3"
+      mv "$work/speech-$n.mp3.pcm.wav.part.wav" "$work/speech-$n.mp3.pcm.wav"
     fi
   done
 }

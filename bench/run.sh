@@ -29,6 +29,6 @@ out="$(bench_out latency)"
 dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" \
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" \
   --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" \
-  --wav60 "$work/speech-60s.wav" --mp360 "$work/speech-60s.mp3" --mp360-pcm "$work/speech-60s.mp3.f32.wav" \
-  --wav5 "$work/speech-5s.wav" --mp35 "$work/speech-5s.mp3" --mp35-pcm "$work/speech-5s.mp3.f32.wav" \
+  --wav60 "$work/speech-60s.wav" --mp360 "$work/speech-60s.mp3" --mp360-pcm "$work/speech-60s.mp3.pcm.wav" \
+  --wav5 "$work/speech-5s.wav" --mp35 "$work/speech-5s.mp3" --mp35-pcm "$work/speech-5s.mp3.pcm.wav" \
   --threads "${BENCH_THREADS:-1}" --work "$work" --out "$out" "$@"
