@@ -46,7 +46,7 @@ internal static class Summary
             var (mp3, mp3Note) = Pair(latency, "mp3pcm-60", "mp3pcm-5");
             string LatencyCell(JsonElement? pair, string note) => pair is not { } p
                 ? "-"
-                : $"{SpreadCell(p.GetProperty("pairwise"))}, n = {Int(p, "n")}; {Num(p, "ratio_of_medians")}{note}";
+                : $"{SpreadCell(p.GetProperty("pairwise"))}, n = {Int(p, "n")}; {Num(p, "ratio_of_medians")}{note}{Same(p)}";
             var rtf = wav is { } w ? Num(w, "real_time_factor", "0.00") + wavNote : "-";
 
             JsonElement? ours = null, peer = null;
@@ -111,6 +111,11 @@ internal static class Summary
             .Where(p => Str(p, "key") == k && p.TryGetProperty("vad", out var v) && v.ValueKind == JsonValueKind.False).Cast<JsonElement?>().FirstOrDefault();
         return Find(key) is { } found ? (found, "") : Find(fallback) is { } other ? (other, " (5 s clip)") : (null, "");
     }
+
+    /// <summary>A warning when the two sides did not produce the same transcript: then they did not do the same work.</summary>
+    private static string Same(JsonElement pair) => Int(pair, "same_transcripts") is var same && same != Int(pair, "n")
+        ? $" **(transcripts differ: {same}/{Int(pair, "n")} the same)**"
+        : "";
 
     private static JsonDocument? Load(string path)
     {
