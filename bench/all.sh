@@ -13,7 +13,7 @@
 #
 # Settings, each overridable from the environment (the defaults fit in about 30 minutes on this 2-core machine when
 # it is otherwise quiet; times measured at load ~3, with another engineer's server running, are ~25 % longer):
-#   ALL_QUICK=1                 smoke run: tiny only, one repetition, 5-10 s windows, a 1-minute pipeline (~4 min)
+#   ALL_QUICK=1                 smoke run: tiny only, one repetition, 5-10 s windows, 1-minute pipeline inputs (~3.5 min)
 #   ALL_SIZES="tiny base small" sizes of the latency and load sections
 #   ALL_COLDSTART_SIZES="tiny base"
 #   ALL_SLOTS=1                 the RSS-per-slot section (0: skip)
@@ -35,8 +35,9 @@
 #   load small    ~7 min    4 clients, 90 s per server (whisper-server completes ~3-4: its throughput moves in steps)
 #   RSS per slot  ~2 min    ours only, 1x1, 2x1, 3x1, 3 clients, 20 s each
 #   cold start    ~2 min    2 interleaved starts per server, tiny and base
-#   pipeline      ~4 min    20-minute overhead input, 5-minute scaling input with 1 and 2 slots
-#   total         ~36 min of estimates, less on a quiet machine (where the per-window costs are ~20 % lower)
+#   pipeline      ~3 min    20-minute overhead input, 5-minute scaling input with 1 and 2 slots (1-minute inputs: 22 s)
+#   preparation   ~10 s with everything cached and built (first run: builds, models: ~1 min more)
+#   total         ~35 min of estimates, less on a quiet machine (where the per-window costs are ~20 % lower)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/prepare.sh
@@ -79,7 +80,7 @@ estimate() {
     latency-tiny) echo 270 ;; latency-base) echo 210 ;; latency-small) echo 390 ;;
     load-tiny) echo 180 ;; load-base) echo 210 ;; load-small) echo 420 ;;
     slots) echo 110 ;; coldstart-tiny) echo 50 ;; coldstart-base) echo 80 ;; coldstart-small) echo 120 ;;
-    pipeline) echo 240 ;; *) echo 0 ;;
+    pipeline) echo 180 ;; *) echo 0 ;;
   esac
 }
 upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
