@@ -8,6 +8,9 @@
 #                             keeps the whole run within a few minutes; a real model makes the share smaller)
 #   BENCH_WORKERS=1,2         engine slots (= chunks in flight) of the scaling runs
 #   BENCH_SCALING_MINUTES=10  length of the scaling input (60: the 1-hour input itself)
+#   BENCH_OVERHEAD_MINUTES=60 length of the overhead run's input (cut from the 1-hour MP3; the report scales its
+#                             figures per hour of audio either way; bench/all.sh uses a shorter one to save time)
+#   BENCH_OUT=path.md         the report's path instead of bench/results/pipeline.md
 #   BENCH_SCALING_CHUNK=60    chunk target (s) of the scaling runs, so the short input has work for every slot
 #   BENCH_OVERHEAD_THREADS=N  threads of the one slot in the overhead run (default: nproc; scaling runs use 1 per slot)
 #   BENCH_AZURITE_PORT=10300  Azurite's blob port (queue: +1, table: +2)
@@ -22,7 +25,6 @@ model_label="${model_label:-synthetic \"test\" model (tools/SpeechToText.ModelTo
 # times; MP3 at 64 kbit/s (about 29 MB, more than the HTTP API's 25 MB). Cached.
 long="$work/speech-1h.mp3"
 scaling_minutes="${BENCH_SCALING_MINUTES:-10}"
-scaling="$work/speech-${scaling_minutes}min.mp3"
 if [ ! -f "$long" ]; then
   log "making the 1-hour test audio"
   espeak-ng -v en-us -s 160 -w "$work/pipe-espeak.wav" \
@@ -35,12 +37,20 @@ stitched into one transcript in every format."
   mv "$long.part.mp3" "$long"
   rm -f "$work/pipe-espeak.wav" "$work/pipe-minute.wav" "$work/pipe-1h.wav"
 fi
-if [ "$scaling_minutes" = 60 ]; then
-  scaling="$long"
-elif [ ! -f "$scaling" ]; then
-  /usr/bin/ffmpeg -loglevel error -y -i "$long" -t "$((scaling_minutes * 60))" -c copy "$scaling.part.mp3"
-  mv "$scaling.part.mp3" "$scaling"
-fi
+# A shorter cut of the hour, cached: "$work/speech-Nmin.mp3".
+cut_minutes() {
+  local minutes="$1" file="$work/speech-${1}min.mp3"
+  if [ "$minutes" = 60 ]; then
+    echo "$long"; return
+  fi
+  if [ ! -f "$file" ]; then
+    /usr/bin/ffmpeg -loglevel error -y -i "$long" -t "$((minutes * 60))" -c copy "$file.part.mp3"
+    mv "$file.part.mp3" "$file"
+  fi
+  echo "$file"
+}
+scaling="$(cut_minutes "$scaling_minutes")"
+overhead="$(cut_minutes "${BENCH_OVERHEAD_MINUTES:-60}")"
 
 # Azurite of its own: ports away from run.sh's and the tests', a fresh data folder, stopped on exit.
 blob_port="${BENCH_AZURITE_PORT:-10300}"
@@ -55,7 +65,7 @@ connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKe
 
 dotnet "$REPO_ROOT/bench/SpeechToText.Bench/bin/Release/net10.0/SpeechToText.Bench.dll" pipeline \
   --server-dll "$server_dll" --native-dir "$REPO_ROOT/.native" --model "$model" --model-label "$model_label" \
-  --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" --long "$long" --scaling "$scaling" \
+  --vad-model "$REPO_ROOT/models/ggml-silero-v6.2.0.bin" --long "$overhead" --scaling "$scaling" \
   --connection-string "$connection" --workers "${BENCH_WORKERS:-1,2}" \
   --overhead-threads "${BENCH_OVERHEAD_THREADS:-$(nproc)}" --scaling-chunk-seconds "${BENCH_SCALING_CHUNK:-60}" \
-  --work "$work" --out "$REPO_ROOT/bench/results/pipeline.md" "$@"
+  --work "$work" --out "${BENCH_OUT:-$REPO_ROOT/bench/results/pipeline.md}" "$@"

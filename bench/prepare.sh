@@ -1,17 +1,51 @@
-# Shared start of bench/run.sh, bench/pipeline.sh and bench/load.sh. Sourced, not executed: builds the server
-# and the bench (Release), installs the audio tools, and sets server_dll, work and model.
-#   bench_prepare KIND DESCRIPTION   KIND: the synthetic model to generate when BENCH_MODEL is unset (tiny|test)
+# Shared start of the bench/*.sh scripts. Sourced, not executed: builds the server and the bench (Release), installs
+# the audio tools, and sets server_dll, work and model.
+#   bench_size                       checks BENCH_SIZE (tiny|base|small, default tiny) and sets size
+#   bench_out NAME                   the report path: $BENCH_OUT if set, else bench/results/NAME.md for tiny and
+#                                    bench/results/NAME-SIZE.md for base and small (each .md gets a .json twin)
+#   bench_prepare KIND DESCRIPTION   KIND: the synthetic model to generate when BENCH_MODEL is unset (test|tiny|base|small)
 #   bench_speech_audio               the speech clips in $work (after bench_prepare)
+#   BENCH_PREPARED=1                 skip scripts/setup.sh, the apt check and the builds (bench/all.sh does them once)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+bench_size() {
+  size="${BENCH_SIZE:-tiny}"
+  case "$size" in
+    tiny|base|small) ;;
+    *) die "BENCH_SIZE=$size: expected tiny, base or small" ;;
+  esac
+}
+
+bench_out() {
+  local name="$1"
+  if [ -n "${BENCH_OUT:-}" ]; then
+    mkdir -p "$(dirname "$BENCH_OUT")"
+    echo "$BENCH_OUT"
+  elif [ "${size:-tiny}" = tiny ]; then
+    echo "$REPO_ROOT/bench/results/$name.md"
+  else
+    echo "$REPO_ROOT/bench/results/$name-$size.md"
+  fi
+}
+
+# The one-line description of a synthetic model, for the log line of its generation.
+bench_size_description() {
+  case "$1" in
+    test) echo "small dimensions, random weights: fast, meaningless text" ;;
+    *) echo "$1's real dimensions, random weights: realistic compute, meaningless text" ;;
+  esac
+}
 
 bench_prepare() {
   local kind="$1" description="$2"
-  bash scripts/setup.sh
-  apt_need espeak-ng sox ffmpeg   # Debian's full ffmpeg: it has the MP3 encoder
-  local p
-  for p in src/Server bench/SpeechToText.Bench tools/SpeechToText.ModelTools; do
-    dotnet build "$p" -c Release -nologo -v quiet >/dev/null || dotnet build "$p" -c Release -nologo
-  done
+  if [ "${BENCH_PREPARED:-0}" != 1 ]; then
+    bash scripts/setup.sh
+    apt_need espeak-ng sox ffmpeg   # Debian's full ffmpeg: it has the MP3 encoder
+    local p
+    for p in src/Server bench/SpeechToText.Bench tools/SpeechToText.ModelTools; do
+      dotnet build "$p" -c Release -nologo -v quiet >/dev/null || dotnet build "$p" -c Release -nologo
+    done
+  fi
   server_dll="$REPO_ROOT/src/Server/bin/Release/net10.0/SpeechToText.Server.dll"
   work="$REPO_ROOT/.local/bench"
   mkdir -p "$work" "$REPO_ROOT/bench/results"
@@ -39,4 +73,16 @@ whisper dot cpp, given the same file, the same model and the same decoding param
     done
     rm -f "$work/espeak.wav"
   fi
+  # The MP3s decoded exactly as the service decodes them (its bundled ffmpeg reading the MP3 from a pipe with the mp3
+  # demuxer, 16 kHz mono float: FfmpegDecoder), in float WAVs that whisper-cli reads without conversion (the latency
+  # bench's mp3pcm pairs). From a file path ffmpeg trims the encoder padding (exactly 80000 samples for the 5 s clip);
+  # from a pipe it keeps 111 (5 s) / 239 (60 s) more at the end, and a random-weight model turns those into other tokens.
+  local n
+  for n in 60s 5s; do
+    if [ ! -f "$work/speech-$n.mp3.pcm.wav" ]; then
+      "$REPO_ROOT/.native/ffmpeg" -hide_banner -loglevel error -nostdin -y -f mp3 -i pipe:0 -map 0:a:0 \
+        -ac 1 -ar 16000 -c:a pcm_f32le "$work/speech-$n.mp3.pcm.wav.part.wav" <"$work/speech-$n.mp3"
+      mv "$work/speech-$n.mp3.pcm.wav.part.wav" "$work/speech-$n.mp3.pcm.wav"
+    fi
+  done
 }

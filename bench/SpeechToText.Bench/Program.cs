@@ -21,6 +21,11 @@ if (args.FirstOrDefault() == "realtime")
     // Live transcription sessions against the file endpoint, server VAD latency, concurrent sessions (bench/realtime.sh).
     return await SpeechToText.Bench.Realtime.RealtimeBench.RunAsync(args[1..]);
 }
+if (args.FirstOrDefault() == "summary")
+{
+    // The summary tables of bench/all.sh's report, from the other modes' .json files.
+    return SpeechToText.Bench.Summary.Run(args[1..]);
+}
 if (args.FirstOrDefault() == "load")
 {
     // Concurrent clients against our server and whisper-server (bench/load.sh).
@@ -74,33 +79,71 @@ async Task Pair(ServerProcess server, PairResult pair, int rep)
     if (rep % 2 == 0)
     {
         pair.Ours.Add(await Ours(server, pair.Path));
-        pair.Cli.Add(await Cli(pair.Path, pair.Vad));
+        pair.Cli.Add(await Cli(pair.CliPath, pair.Vad));
     }
     else
     {
-        pair.Cli.Add(await Cli(pair.Path, pair.Vad));
+        pair.Cli.Add(await Cli(pair.CliPath, pair.Vad));
         pair.Ours.Add(await Ours(server, pair.Path));
     }
 }
 
 // whisper-cli decodes MP3 with miniaudio, the service with ffmpeg: the PCM differs slightly and a random
-// model turns that into other tokens. The third pair gives whisper-cli the PCM our ffmpeg produces, so
+// model turns that into other tokens. The "pcm" pair gives whisper-cli the PCM our ffmpeg produces, so
 // both sides do the same inference; our side still pays for decoding the MP3 (a stricter comparison).
-async Task<(PairResult Wav, PairResult Mp3)> SixtySeconds(ServerProcess server, bool vad, int reps)
+// With both MP3 pairs selected they share our MP3 request; alone, the pcm pair is interleaved like the others.
+async Task<List<PairResult>> Family(ServerProcess server, int seconds, string wavPath, string mp3Path, string? pcmPath, bool vad, int reps)
 {
-    var wav = new PairResult("60 s WAV", o.Wav60, vad);
-    var mp3 = new PairResult("60 s MP3", o.Mp360, vad);
-    var mp3Pcm = new PairResult("60 s MP3 (cli on our decoded PCM)", o.Mp360Pcm, vad);
-    for (var rep = 0; rep < reps; rep++)
+    var selected = new List<PairResult>();
+    var audioSeconds = WavInfo.Seconds(wavPath);
+    PairResult? Make(string key, string label, string path, string? cliPath = null) =>
+        o.Pairs.Contains($"{key}-{seconds}") ? new PairResult($"{seconds} s {label}", path, vad) { Key = $"{key}-{seconds}", CliPath = cliPath ?? path, AudioSeconds = audioSeconds } : null;
+    var wav = Make("wav", "WAV", wavPath);
+    var mp3 = Make("mp3", "MP3", mp3Path);
+    var mp3Pcm = pcmPath is null ? null : Make("mp3pcm", "MP3 (cli on our decoded PCM)", mp3Path, pcmPath);
+    foreach (var p in new[] { wav, mp3, mp3Pcm })
     {
-        Say($"60 s inputs, VAD {(vad ? "on" : "off")}, repetition {rep + 1}/{reps}");
-        await Pair(server, wav, rep);
-        await Pair(server, mp3, rep);
-        mp3Pcm.Ours.Add(mp3.Ours[^1]);
-        mp3Pcm.Cli.Add(await Cli(o.Mp360Pcm, vad));
+        if (p is not null)
+        {
+            selected.Add(p);
+        }
     }
-    report.Pairs.AddRange([wav, mp3, mp3Pcm]);
-    return (wav, mp3);
+    for (var rep = 0; rep < reps && selected.Count > 0; rep++)
+    {
+        Say($"{seconds} s inputs, VAD {(vad ? "on" : "off")}, repetition {rep + 1}/{reps}");
+        if (wav is not null)
+        {
+            await Pair(server, wav, rep);
+        }
+        if (mp3 is not null)
+        {
+            await Pair(server, mp3, rep);
+            if (mp3Pcm is not null)
+            {
+                mp3Pcm.Ours.Add(mp3.Ours[^1]);
+                mp3Pcm.Cli.Add(await Cli(mp3Pcm.CliPath, vad));
+            }
+        }
+        else if (mp3Pcm is not null)
+        {
+            await Pair(server, mp3Pcm, rep);
+        }
+    }
+    report.Pairs.AddRange(selected);
+    return selected;
+}
+
+// The ours samples of one input across the pairs that measured it (the pcm pair shares the MP3 pair's).
+static List<ServerSample> OursOf(List<PairResult> pairs, string key) =>
+    pairs.FirstOrDefault(p => p.Key == key)?.Ours ?? pairs.FirstOrDefault(p => p.Key == key.Replace("mp3", "mp3pcm", StringComparison.Ordinal))?.Ours ?? [];
+
+async Task WarmUp(ServerProcess server, int requests)
+{
+    Say($"warm-up: {requests} request(s)");
+    for (var i = 0; i < requests; i++)
+    {
+        await Ours(server, i % 2 == 0 ? o.Wav5 : o.Mp35);
+    }
 }
 
 // Phase 1: VAD off on both sides.
@@ -108,42 +151,58 @@ Say("starting the server (VAD off)");
 await using (var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(vad: false),
     Path.Combine(o.WorkDir, "server-novad.log"), TimeSpan.FromMinutes(2)))
 {
-    Say("warm-up");
-    foreach (var path in new[] { o.Wav5, o.Mp35, o.Wav5, o.Mp35 })
+    await WarmUp(server, o.Warmup);
+    if (o.CliWarmup)
     {
-        await Ours(server, path);
+        await Cli(o.Wav5, vad: false); // model file into the page cache
     }
-    await Cli(o.Wav5, vad: false); // model file into the page cache
-
-    var (wav, mp3) = await SixtySeconds(server, vad: false, o.Reps);
-
-    Say($"small inputs: {o.SmallRequests} requests each");
-    var smallWav = new OverheadResult("5 s WAV");
-    var smallMp3 = new OverheadResult("5 s MP3");
-    for (var i = 0; i < o.SmallRequests; i++)
+    else
     {
-        smallWav.Samples.Add(await Ours(server, o.Wav5));
-        smallMp3.Samples.Add(await Ours(server, o.Mp35));
+        await using var model = File.OpenRead(o.Model); // the same for the page cache, without a whole inference
+        await model.CopyToAsync(Stream.Null);
     }
-    report.Overheads.Add(smallWav);
-    report.Overheads.Add(smallMp3);
-    report.Overheads.Add(new OverheadResult("60 s WAV", wav.Ours));
-    report.Overheads.Add(new OverheadResult("60 s MP3", mp3.Ours));
+
+    var sixty = await Family(server, 60, o.Wav60, o.Mp360, o.Mp360Pcm, vad: false, o.Reps);
+    var five = await Family(server, 5, o.Wav5, o.Mp35, o.Mp35Pcm, vad: false, o.ShortReps);
+
+    if (o.SmallRequests > 0)
+    {
+        Say($"small inputs: {o.SmallRequests} requests each");
+        var smallWav = new OverheadResult("5 s WAV");
+        var smallMp3 = new OverheadResult("5 s MP3");
+        for (var i = 0; i < o.SmallRequests; i++)
+        {
+            smallWav.Samples.Add(await Ours(server, o.Wav5));
+            smallMp3.Samples.Add(await Ours(server, o.Mp35));
+        }
+        report.Overheads.Add(smallWav);
+        report.Overheads.Add(smallMp3);
+    }
+    foreach (var (pairs, key, label) in new[] { (sixty, "wav-60", "60 s WAV"), (sixty, "mp3-60", "60 s MP3"), (five, "wav-5", "5 s WAV, paired"), (five, "mp3-5", "5 s MP3, paired") })
+    {
+        if (OursOf(pairs, key) is { Count: > 0 } samples)
+        {
+            report.Overheads.Add(new OverheadResult(label, samples));
+        }
+    }
     report.ServerPeakKiB["VAD off"] = server.PeakRssKiB();
 }
 
 // Phase 2: the engine's default VAD (on above 30 s) against whisper-cli --vad with the same settings.
-if (o.VadReps > 0)
+if (o.VadReps > 0 && o.Pairs.Any(p => p.EndsWith("-60", StringComparison.Ordinal)))
 {
     Say("starting the server (VAD on above 30 s, the default)");
     await using var server = await ServerProcess.StartAsync(o.ServerDll, o.Port, ServerSettings(vad: true),
         Path.Combine(o.WorkDir, "server-vad.log"), TimeSpan.FromMinutes(2));
-    Say("warm-up");
-    await Ours(server, o.Wav5);
-    await Ours(server, o.Mp35);
-    var (wav, mp3) = await SixtySeconds(server, vad: true, o.VadReps);
-    report.Overheads.Add(new OverheadResult("60 s WAV, VAD on", wav.Ours));
-    report.Overheads.Add(new OverheadResult("60 s MP3, VAD on", mp3.Ours));
+    await WarmUp(server, Math.Min(2, o.Warmup));
+    var sixty = await Family(server, 60, o.Wav60, o.Mp360, o.Mp360Pcm, vad: true, o.VadReps);
+    foreach (var (key, label) in new[] { ("wav-60", "60 s WAV, VAD on"), ("mp3-60", "60 s MP3, VAD on") })
+    {
+        if (OursOf(sixty, key) is { Count: > 0 } samples)
+        {
+            report.Overheads.Add(new OverheadResult(label, samples));
+        }
+    }
     report.ServerPeakKiB["VAD on"] = server.PeakRssKiB();
 }
 
@@ -151,5 +210,6 @@ report.LoadAverageEnd = ProcStatus.LoadAverage();
 report.Elapsed = total.Elapsed;
 var markdown = report.Render();
 File.WriteAllText(o.Output, markdown);
+BenchJson.Write(o.Output, report.Json());
 Console.WriteLine(markdown);
 return 0;

@@ -27,6 +27,8 @@ public static class SyntheticGgmlModel
         {
             SyntheticModelSize.Test => new GgmlHyperParameters(nVocab, 1500, 32, 2, 1, 448, 32, 2, 1, 80, FTypeF16),
             SyntheticModelSize.Tiny => new GgmlHyperParameters(nVocab, 1500, 384, 6, 4, 448, 384, 6, 4, 80, FTypeF16),
+            SyntheticModelSize.Base => new GgmlHyperParameters(nVocab, 1500, 512, 8, 6, 448, 512, 8, 6, 80, FTypeF16),
+            SyntheticModelSize.Small => new GgmlHyperParameters(nVocab, 1500, 768, 12, 12, 448, 768, 12, 12, 80, FTypeF16),
             _ => throw new ArgumentOutOfRangeException(nameof(size)),
         };
     }

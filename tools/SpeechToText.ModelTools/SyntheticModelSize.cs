@@ -10,4 +10,8 @@ public enum SyntheticModelSize
     Test,
     /// <summary>whisper tiny's real dimensions (384 state, 6 heads, 4+4 layers): realistic compute for benchmarks.</summary>
     Tiny,
+    /// <summary>whisper base's real dimensions (512 state, 8 heads, 6+6 layers): about 2.5 × tiny's compute.</summary>
+    Base,
+    /// <summary>whisper small's real dimensions (768 state, 12 heads, 12+12 layers): about 8-10 × tiny's compute.</summary>
+    Small,
 }

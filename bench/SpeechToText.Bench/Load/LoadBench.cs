@@ -96,6 +96,7 @@ internal static class LoadBench
         report.Elapsed = clock.Elapsed;
         var markdown = report.Render();
         await File.WriteAllTextAsync(o.Output, markdown).ConfigureAwait(false);
+        BenchJson.Write(o.Output, report.Json());
         Console.WriteLine(markdown);
         return report.Failures.Count == 0 ? 0 : 1;
     }

@@ -14,6 +14,13 @@ internal sealed class LoadDriver(HttpClient http, LoadTarget target, byte[] clip
     /// <summary>Pause after a 429 without a usable Retry-After.</summary>
     internal static readonly TimeSpan DefaultBackoff = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Pause after a connection-level error (refused, reset, dropped): without it a server that refuses connections
+    /// turns a client into a busy loop (tens of thousands of errors in seconds, seen against whisper-server) that
+    /// takes a core from the server under test. Other errors (a status, a bad body) are retried at once as before.
+    /// </summary>
+    internal static readonly TimeSpan ConnectionErrorPause = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan RssInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>One request, untimed: warm-up, and the transcript both servers are compared on.</summary>
@@ -41,6 +48,11 @@ internal sealed class LoadDriver(HttpClient http, LoadTarget target, byte[] clip
                 lock (samples)
                 {
                     samples.Add(new LoadSample(started, clock.Elapsed.TotalSeconds, outcome, detail, whisperMs));
+                }
+                if (outcome == Outcome.Error && detail?.StartsWith("connection", StringComparison.Ordinal) == true
+                    && window - clock.Elapsed is var left && left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left < ConnectionErrorPause ? left : ConnectionErrorPause).ConfigureAwait(false);
                 }
                 if (outcome == Outcome.Busy)
                 {

@@ -24,13 +24,15 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
     {
         var s = new StringBuilder();
         var peer = Runs.FirstOrDefault(r => r.Server != "ours");
-        s.AppendLine("# Load: our server vs whisper.cpp's whisper-server");
+        var header = ModelHeader.Read(options.Model);
+        s.AppendLine($"# Load: our server vs whisper.cpp's whisper-server, {header.Type} model");
         s.AppendLine();
+        s.AppendLine($"- Model size: **{header.Type}**: {header.Describe()}.");
         s.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average at start {loadAverageStart}, at end {LoadAverageEnd}; bench took {Elapsed:mm\\:ss}.");
         s.AppendLine($"- Command: `{options.CommandLine}`");
         s.AppendLine($"- Model: `{options.Model}` ({new FileInfo(options.Model).Length:N0} bytes), the same file on both sides.");
         s.AppendLine($"- Clip: `{Path.GetFileName(options.Clip)}`, {options.ClipSeconds:0.##} s of speech, {new FileInfo(options.Clip).Length:N0} bytes, WAV 16 kHz mono; posted again by each client as soon as its previous request ends.");
-        s.AppendLine($"- {options.Clients} clients for {options.Duration.TotalSeconds:0} s per server, after a warm-up; a 429 is honoured (the client waits its Retry-After, {LoadDriver.DefaultBackoff.TotalMilliseconds:0} ms without one); per-request limit {options.RequestTimeout.TotalSeconds:0} s.");
+        s.AppendLine($"- {options.Clients} clients for {options.Duration.TotalSeconds:0} s per server, after a warm-up; a 429 is honoured (the client waits its Retry-After, {LoadDriver.DefaultBackoff.TotalMilliseconds:0} ms without one); per-request limit {options.RequestTimeout.TotalSeconds:0} s; {LoadDriver.ConnectionErrorPause.TotalMilliseconds:0} ms pause after a connection error.");
         if (options.Only != LoadSides.Ours)
         {
             s.AppendLine($"- whisper-server: `whisper-server {string.Join(' ', WhisperServerProcess.Arguments(Path.GetFileName(options.Model), options.PeerThreads, options.PeerPort))}`, POST /inference with `response_format=json`.");
@@ -80,6 +82,44 @@ internal sealed class LoadReport(LoadOptions options, string loadAverageStart)
             s.AppendLine();
         }
         return s.ToString();
+    }
+
+    /// <summary>The machine-readable summary (load.json next to load.md) that bench/all.sh reads.</summary>
+    public object Json()
+    {
+        var header = ModelHeader.Read(options.Model);
+        var peer = Runs.FirstOrDefault(r => r.Server != "ours");
+        return new
+        {
+            Bench = "load",
+            Model = options.Model,
+            ModelType = header.Type,
+            Synthetic = header.Synthetic,
+            options.Clients,
+            DurationSeconds = options.Duration.TotalSeconds,
+            ClipSeconds = options.ClipSeconds,
+            LoadAverageStart = loadAverageStart,
+            LoadAverageEnd,
+            ElapsedSeconds = Math.Round(Elapsed.TotalSeconds, 1),
+            Runs = Runs.Select(r => new
+            {
+                r.Server,
+                r.Layout,
+                r.Ok,
+                r.Busy,
+                r.Errors,
+                Throughput = BenchJson.Num(r.Throughput),
+                P50Ms = BenchJson.Num(r.LatencyP50Ms),
+                P99Ms = BenchJson.Num(r.LatencyP99Ms),
+                EngineP50Ms = BenchJson.Num(r.WhisperP50Ms),
+                PeakRssKib = r.PeakRssKiB,
+                r.MemoryFlat,
+                // Against whisper-server's run of the same invocation (null without one, or when it completed nothing).
+                ThroughputRatio = peer is null || r == peer || peer.Throughput <= 0 ? null : BenchJson.Num(r.Throughput / peer.Throughput),
+                P99Ratio = peer is null || r == peer ? null : BenchJson.Num(r.LatencyP99Ms / peer.LatencyP99Ms),
+            }).ToList(),
+            Failures,
+        };
     }
 
     private static bool Same(string a, string b) => Report.Normalize(a) == Report.Normalize(b);
